@@ -1,0 +1,90 @@
+"""UK financial-year periods as the spec writes them: ``2026-27`` or ``2026-27 Q1``.
+
+A year runs 1 April to 31 March; Q1 is April–June, Q4 is January–March of the next year.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+_PERIOD = re.compile(r"^(?P<start>\d{4})-(?P<end>\d{2})(?: Q(?P<quarter>[1-4]))?$")
+
+
+class PeriodError(ValueError):
+    pass
+
+
+@dataclass(frozen=True, order=True)
+class Period:
+    start_year: int
+    quarter: int | None = None
+
+    @classmethod
+    def parse(cls, text: str) -> Period:
+        match = _PERIOD.match(text.strip()) if isinstance(text, str) else None
+        if not match:
+            raise PeriodError(
+                f"{text!r} is not a period: write a financial year such as 2026-27 "
+                "or a quarter such as 2026-27 Q1"
+            )
+        start = int(match["start"])
+        if (start + 1) % 100 != int(match["end"]):
+            raise PeriodError(f"{text!r}: the second year must follow the first (e.g. 2026-27)")
+        quarter = int(match["quarter"]) if match["quarter"] else None
+        return cls(start, quarter)
+
+    @classmethod
+    def year_containing(cls, day: date) -> Period:
+        return cls(day.year if day.month >= 4 else day.year - 1)
+
+    @classmethod
+    def quarter_containing(cls, day: date) -> Period:
+        year = cls.year_containing(day).start_year
+        quarter = ((day.month - 4) % 12) // 3 + 1
+        return cls(year, quarter)
+
+    @property
+    def is_quarter(self) -> bool:
+        return self.quarter is not None
+
+    @property
+    def first_day(self) -> date:
+        if self.quarter is None:
+            return date(self.start_year, 4, 1)
+        month = 4 + 3 * (self.quarter - 1)
+        return date(self.start_year + (month - 1) // 12, (month - 1) % 12 + 1, 1)
+
+    @property
+    def last_day(self) -> date:
+        return self.next().first_day - timedelta(days=1)
+
+    def next(self) -> Period:
+        if self.quarter is None:
+            return Period(self.start_year + 1)
+        if self.quarter == 4:
+            return Period(self.start_year + 1, 1)
+        return Period(self.start_year, self.quarter + 1)
+
+    def previous(self) -> Period:
+        if self.quarter is None:
+            return Period(self.start_year - 1)
+        if self.quarter == 1:
+            return Period(self.start_year - 1, 4)
+        return Period(self.start_year, self.quarter - 1)
+
+    def contains(self, day: date) -> bool:
+        return self.first_day <= day <= self.last_day
+
+    def __str__(self) -> str:
+        year = f"{self.start_year}-{(self.start_year + 1) % 100:02d}"
+        return f"{year} Q{self.quarter}" if self.quarter else year
+
+
+def last_quarters(count: int, *, ending: Period) -> list[Period]:
+    """The ``count`` quarters up to and including ``ending``, oldest first."""
+    quarters = [ending]
+    while len(quarters) < count:
+        quarters.append(quarters[-1].previous())
+    return list(reversed(quarters))

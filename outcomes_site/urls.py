@@ -1,0 +1,27 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from conversations import views as conversation_views
+
+admin.site.site_header = "Outcomes conversations — administration"
+admin.site.site_title = "Outcomes conversations admin"
+
+urlpatterns = [
+    path("", conversation_views.home, name="home"),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "accounts/password/",
+        auth_views.PasswordChangeView.as_view(),
+        name="password_change",
+    ),
+    path(
+        "accounts/password/done/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
+    path("frameworks/", include("frameworks.urls")),
+    path("people/", include("conversations.urls")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,93 @@
+"""factory_boy factories shared by the suite. Frameworks themselves come from the data files
+(loaded once per test database by migrations), not from factories."""
+
+import factory
+from django.contrib.auth import get_user_model
+
+from conversations.models import Membership, Partnership, Person, StaffRole, Team
+from frameworks.models import ClientGroup
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    first_name = factory.Faker("first_name", locale="en_GB")
+    last_name = factory.Faker("last_name", locale="en_GB")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
+    password = factory.django.Password("correct horse battery staple")
+
+
+class PartnershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Partnership
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"P{n:02d}")
+    name = factory.LazyAttribute(lambda p: f"Partnership {p.code}")
+
+
+class TeamFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Team
+
+    partnership = factory.SubFactory(PartnershipFactory)
+    code = factory.Sequence(lambda n: f"T{n:03d}")
+    name = factory.LazyAttribute(lambda t: f"Team {t.code}")
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    role = StaffRole.PRACTITIONER
+    team = factory.SubFactory(TeamFactory)
+    partnership = factory.LazyAttribute(lambda m: m.team.partnership if m.team else None)
+
+
+def client_group(code: str = "older_people") -> ClientGroup:
+    return ClientGroup.objects.get(code=code)
+
+
+class PersonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Person
+        skip_postgeneration_save = True
+
+    partnership = factory.SubFactory(PartnershipFactory)
+    ref = factory.Sequence(lambda n: f"REF-{n:05d}")
+    name = factory.Faker("name", locale="en_GB")
+    client_group = factory.LazyFunction(client_group)
+
+    @factory.post_generation
+    def teams(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.teams.set(extracted)
+
+
+def make_practitioner(team: Team, username: str | None = None):
+    return MembershipFactory(
+        user=UserFactory(**({"username": username} if username else {})),
+        team=team,
+        role=StaffRole.PRACTITIONER,
+    ).user
+
+
+def make_team_leader(team: Team, username: str | None = None):
+    return MembershipFactory(
+        user=UserFactory(**({"username": username} if username else {})),
+        team=team,
+        role=StaffRole.TEAM_LEADER,
+    ).user
+
+
+def make_partnership_lead(partnership: Partnership, username: str | None = None):
+    return MembershipFactory(
+        user=UserFactory(**({"username": username} if username else {})),
+        team=None,
+        partnership=partnership,
+        role=StaffRole.PARTNERSHIP_LEAD,
+    ).user
