@@ -1,0 +1,81 @@
+# Two commands do everything: `make run` (demo site on http://127.0.0.1:8000) and `make test`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PYTEST_ARGS ?=
+
+.PHONY: help venv run serve demo migrate lint format test test-sqlite test-postgres system-deps bench lock clean
+
+help:
+	@echo "make run    set up, migrate, load frameworks and demo data, serve on http://$(HOST):$(PORT)"
+	@echo "make test   install what the tests need, lint, run the suite on SQLite and PostgreSQL"
+	@echo "make bench  benchmarks (not part of the test suite)"
+	@echo "make lint   ruff format --check and ruff check"
+
+$(STAMP): requirements.lock pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check uv
+	$(VENV)/bin/uv pip install --quiet --python $(PY) -r requirements.lock
+	rm -f $(VENV)/.installed-*
+	touch $@
+
+venv: $(STAMP)
+
+migrate: venv
+	$(PY) manage.py migrate --no-input
+
+demo: migrate
+	$(PY) manage.py load_frameworks
+	$(PY) manage.py seed_demo
+
+run: demo
+	@echo "Serving on http://$(HOST):$(PORT)/ — demo logins are listed in README.md"
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+lint: venv
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/ruff check .
+
+format: venv
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+# Debian packages the suite needs: chromium (browser tests) and postgresql (second database).
+system-deps:
+	@missing=""; \
+	test -x /usr/bin/chromium || missing="$$missing chromium"; \
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian packages:$$missing"; \
+	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	fi
+
+test: venv system-deps lint
+	$(PY) manage.py makemigrations --check --dry-run >/dev/null
+	$(MAKE) --no-print-directory test-sqlite
+	$(MAKE) --no-print-directory test-postgres
+
+test-sqlite: venv
+	@echo "== Test suite on SQLite =="
+	env -u DATABASE_URL $(VENV)/bin/pytest $(PYTEST_ARGS)
+
+test-postgres: venv
+	@echo "== Test suite on PostgreSQL (throwaway cluster) =="
+	.ci/with-postgres $(VENV)/bin/pytest $(PYTEST_ARGS)
+
+bench: venv system-deps
+	$(PY) bench/run.py
+
+lock: venv
+	$(VENV)/bin/uv pip compile pyproject.toml --extra dev --python-version 3.11 -q -o requirements.lock
+
+clean:
+	rm -rf $(VENV) staticfiles db.sqlite3

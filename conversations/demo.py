@@ -1,0 +1,186 @@
+"""A realistic demo partnership for `make run`: teams, staff with demo logins, people and carers.
+
+Everything is generated from a fixed random seed, so every run makes the same demo, and re-running
+updates in place instead of duplicating. Names are made up from common Scottish first names and
+surnames; no real person is described.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from conversations.models import Membership, Partnership, Person, StaffRole, Team
+from frameworks.models import ClientGroup
+
+DEMO_PASSWORD = "talking-points-demo"
+DEMO_PARTNERSHIP = ("LOCHARD", "Loch Ard Health and Social Care Partnership")
+OTHER_PARTNERSHIP = ("GLENMOR", "Glenmor Health and Social Care Partnership")
+
+# code, name, the client groups the team mostly supports, people held
+DEMO_TEAMS = [
+    ("LOCHARD-N", "North Community Care", ["older_people", "physical_disability"], 36),
+    ("LOCHARD-S", "South Community Care", ["older_people", "physical_disability", "other"], 30),
+    ("LOCHARD-MH", "Community Mental Health", ["mental_health", "substance_use"], 24),
+    ("LOCHARD-LD", "Learning Disability Service", ["learning_disability"], 18),
+    ("LOCHARD-CS", "Carer Support", ["carer_support"], 0),
+]
+OTHER_TEAMS = [("GLENMOR-C", "Central Team", ["older_people"], 10)]
+
+# username, first, last, role, team code (None for a partnership lead), partnership code
+DEMO_STAFF = [
+    ("practitioner", "Iona", "MacLeod", StaffRole.PRACTITIONER, "LOCHARD-N", "LOCHARD"),
+    ("practitioner", "Iona", "MacLeod", StaffRole.PRACTITIONER, "LOCHARD-CS", "LOCHARD"),
+    ("practitioner2", "Callum", "Ross", StaffRole.PRACTITIONER, "LOCHARD-S", "LOCHARD"),
+    ("practitioner3", "Aileen", "Munro", StaffRole.PRACTITIONER, "LOCHARD-MH", "LOCHARD"),
+    ("practitioner4", "Euan", "Fraser", StaffRole.PRACTITIONER, "LOCHARD-LD", "LOCHARD"),
+    ("teamleader", "Mhairi", "Campbell", StaffRole.TEAM_LEADER, "LOCHARD-N", "LOCHARD"),
+    ("teamleader", "Mhairi", "Campbell", StaffRole.TEAM_LEADER, "LOCHARD-CS", "LOCHARD"),
+    ("teamleader2", "Graeme", "Sinclair", StaffRole.TEAM_LEADER, "LOCHARD-S", "LOCHARD"),
+    ("teamleader3", "Kirsty", "Doig", StaffRole.TEAM_LEADER, "LOCHARD-MH", "LOCHARD"),
+    ("teamleader3", "Kirsty", "Doig", StaffRole.TEAM_LEADER, "LOCHARD-LD", "LOCHARD"),
+    ("partnershiplead", "Fiona", "Henderson", StaffRole.PARTNERSHIP_LEAD, None, "LOCHARD"),
+    ("glenmor", "Ruaridh", "Stewart", StaffRole.PRACTITIONER, "GLENMOR-C", "GLENMOR"),
+]
+
+FIRST_NAMES = (
+    "Agnes Alasdair Alice Andrew Angus Ann Archie Catherine Colin David Donald Duncan Effie "
+    "Elizabeth Elspeth Flora Grace Hamish Hector Helen Isobel James Janet Jean John Kenneth "
+    "Lachlan Margaret Marion Mary Morag Murdo Neil Norman Peggy Robert Rona Ruth Sandy Sheena "
+    "Thomas Una Walter William Wilma"
+).split()
+SURNAMES = (
+    "Anderson Bain Baxter Brown Buchanan Cameron Chisholm Craig Dunbar Duncan Ferguson Forbes "
+    "Gillies Gordon Grant Gunn Hay Innes Johnston Kerr Lamont MacAskill MacDonald MacInnes "
+    "MacKay MacKenzie MacRae Matheson McIntosh Millar Morrison Murray Nicolson Paterson Reid "
+    "Robertson Scott Shaw Sutherland Thomson Urquhart Wallace Watt Wilson Young"
+).split()
+
+AGE_BANDS = {
+    "older_people": (68, 97),
+    "physical_disability": (25, 80),
+    "mental_health": (19, 70),
+    "substance_use": (22, 60),
+    "learning_disability": (18, 65),
+    "carer_support": (30, 85),
+    "other": (20, 90),
+}
+
+
+@dataclass
+class DemoSummary:
+    partnerships: int = 0
+    teams: int = 0
+    staff: int = 0
+    people: int = 0
+    carers: int = 0
+
+
+def _date_of_birth(rng: random.Random, group: str, today: date) -> date:
+    low, high = AGE_BANDS.get(group, (20, 90))
+    age_days = rng.randint(low * 365, high * 365)
+    return today - timedelta(days=age_days)
+
+
+def _name(rng: random.Random) -> str:
+    return f"{rng.choice(FIRST_NAMES)} {rng.choice(SURNAMES)}"
+
+
+@transaction.atomic
+def seed_organisation(*, today: date | None = None, seed: int = 2026) -> DemoSummary:
+    """Create or refresh the demo partnerships, teams, staff logins, people and carers."""
+    today = today or date.today()
+    rng = random.Random(seed)
+    summary = DemoSummary()
+    groups = {group.code: group for group in ClientGroup.objects.all()}
+    partnerships: dict[str, Partnership] = {}
+    teams: dict[str, Team] = {}
+
+    for (code, name), team_specs in (
+        (DEMO_PARTNERSHIP, DEMO_TEAMS),
+        (OTHER_PARTNERSHIP, OTHER_TEAMS),
+    ):
+        partnership, _ = Partnership.objects.update_or_create(code=code, defaults={"name": name})
+        partnerships[code] = partnership
+        summary.partnerships += 1
+        for team_code, team_name, _, _ in team_specs:
+            teams[team_code], _ = Team.objects.update_or_create(
+                partnership=partnership, code=team_code, defaults={"name": team_name}
+            )
+            summary.teams += 1
+
+    User = get_user_model()
+    usernames: set[str] = set()
+    for username, first, last, role, team_code, partnership_code in DEMO_STAFF:
+        user, created = User.objects.get_or_create(
+            username=username,
+            defaults={"first_name": first, "last_name": last, "email": f"{username}@example.org"},
+        )
+        if created:
+            user.set_password(DEMO_PASSWORD)
+            user.save(update_fields=["password"])
+        usernames.add(username)
+        Membership.objects.get_or_create(
+            user=user,
+            role=role,
+            partnership=partnerships[partnership_code],
+            team=teams.get(team_code) if team_code else None,
+        )
+    summary.staff = len(usernames)
+
+    admin, created = User.objects.get_or_create(
+        username="admin",
+        defaults={"is_staff": True, "is_superuser": True, "email": "admin@example.org"},
+    )
+    if created:
+        admin.set_password(DEMO_PASSWORD)
+        admin.save(update_fields=["password"])
+
+    for team_specs in (DEMO_TEAMS, OTHER_TEAMS):
+        for team_code, _, team_groups, count in team_specs:
+            team = teams[team_code]
+            prefix = team_code.split("-", 1)[1]
+            for number in range(1, count + 1):
+                group = rng.choice(team_groups)
+                person, _ = Person.objects.update_or_create(
+                    partnership=team.partnership,
+                    ref=f"{prefix}-{number:04d}",
+                    defaults={
+                        "name": _name(rng),
+                        "date_of_birth": _date_of_birth(rng, group, today),
+                        "client_group": groups[group],
+                    },
+                )
+                person.teams.add(team)
+                summary.people += 1
+
+    # Unpaid carers of people in the community and mental health teams, held by Carer Support
+    # and by the cared-for person's own team.
+    carer_team = teams["LOCHARD-CS"]
+    cared_for_pool = list(
+        Person.objects.filter(
+            partnership=partnerships["LOCHARD"],
+            teams__code__in=["LOCHARD-N", "LOCHARD-S", "LOCHARD-MH", "LOCHARD-LD"],
+        )
+        .order_by("ref")
+        .prefetch_related("teams")
+    )
+    for number, cared_for in enumerate(rng.sample(cared_for_pool, 22), start=1):
+        carer, _ = Person.objects.update_or_create(
+            partnership=partnerships["LOCHARD"],
+            ref=f"CS-{number:04d}",
+            defaults={
+                "name": _name(rng),
+                "date_of_birth": _date_of_birth(rng, "carer_support", today),
+                "client_group": groups["carer_support"],
+                "is_carer": True,
+            },
+        )
+        carer.teams.add(carer_team, *cared_for.teams.all())
+        carer.cares_for.add(cared_for)
+        summary.carers += 1
+    return summary
