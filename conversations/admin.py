@@ -1,0 +1,77 @@
+from django import forms
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+from django.http import HttpRequest
+
+from conversations.models import Membership, Partnership, Person, Target, Team
+
+User = get_user_model()
+
+
+class TeamInline(admin.TabularInline):
+    model = Team
+    extra = 0
+    fields = ["code", "name"]
+
+
+@admin.register(Partnership)
+class PartnershipAdmin(admin.ModelAdmin):
+    list_display = ["code", "name"]
+    search_fields = ["code", "name"]
+    inlines = [TeamInline]
+
+
+@admin.register(Team)
+class TeamAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "partnership"]
+    list_filter = ["partnership"]
+    search_fields = ["code", "name"]
+    list_select_related = ["partnership"]
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "role", "partnership", "team"]
+    list_filter = ["role", "partnership"]
+    search_fields = ["user__username", "user__first_name", "user__last_name"]
+    list_select_related = ["user", "partnership", "team"]
+    autocomplete_fields = ["user"]
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    fields = ["role", "partnership", "team"]
+
+
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class UserWithMembershipsAdmin(UserAdmin):
+    inlines = [*UserAdmin.inlines, MembershipInline]
+
+
+@admin.register(Target)
+class TargetAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "partnership", "team", "measure", "outcome_code", "period", "target"]
+    list_filter = ["partnership", "period", "measure"]
+    list_select_related = ["partnership", "team", "measure"]
+    readonly_fields = ["set_by", "updated_at"]
+
+    def save_model(
+        self, request: HttpRequest, obj: Target, form: forms.ModelForm, change: bool
+    ) -> None:
+        obj.set_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(Person)
+class PersonAdmin(admin.ModelAdmin):
+    list_display = ["ref", "name", "partnership", "client_group", "is_carer"]
+    list_filter = ["partnership", "client_group", "is_carer"]
+    search_fields = ["ref", "name"]
+    list_select_related = ["partnership", "client_group"]
+    filter_horizontal = ["teams", "cares_for"]
+    readonly_fields = ["created_at", "updated_at"]
