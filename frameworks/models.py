@@ -4,6 +4,8 @@ A published ``FrameworkVersion`` is immutable: its domains and outcomes refuse t
 A new edition of a framework is a new version record, never an edit of an old one.
 """
 
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.db import models
 
@@ -34,6 +36,10 @@ class Framework(models.Model):
 class FrameworkVersionQuerySet(models.QuerySet):
     def published(self) -> "FrameworkVersionQuerySet":
         return self.filter(published=True)
+
+    def visible_to(self, user: Any) -> "FrameworkVersionQuerySet":
+        """Published versions for everyone; drafts too for staff, who edit them in the admin."""
+        return self if getattr(user, "is_staff", False) else self.published()
 
 
 class FrameworkVersion(models.Model):
