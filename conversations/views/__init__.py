@@ -1,4 +1,4 @@
 from conversations.views.home import home
-from conversations.views.people import person_list
+from conversations.views.people import person_create, person_detail, person_edit, person_list
 
-__all__ = ["home", "person_list"]
+__all__ = ["home", "person_create", "person_detail", "person_edit", "person_list"]

@@ -1,12 +1,127 @@
-from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+"""Finding, reading, adding and changing people. Every record comes through
+``Person.objects.visible_to(user)`` or ``editable_by(user)``: outside scope is a 404."""
 
-from conversations.models import Person
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import IntegrityError, transaction
+from django.db.models import Prefetch
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods
+
+from conversations.forms import PersonFilterForm, PersonForm
+from conversations.models import Person, Team
+
+PAGE_SIZE = 25
+
+
+def _visible_links(user, relation: str) -> Prefetch:
+    """Prefetch a person-to-person relation keeping only people the user may see."""
+    visible = Person.objects.filter(pk__in=Person.objects.visible_to(user).values("pk"))
+    return Prefetch(relation, queryset=visible.order_by("ref"), to_attr=f"visible_{relation}")
 
 
 @login_required
+@require_http_methods(["GET", "HEAD"])
 def person_list(request: HttpRequest) -> HttpResponse:
-    query = request.GET.get("q", "")
-    people = Person.objects.visible_to(request.user).search(query).select_related("client_group")
-    return render(request, "conversations/person_list.html", {"people": people, "q": query})
+    user = request.user
+    form = PersonFilterForm(request.GET or None, user=user)
+    people = Person.objects.visible_to(user)
+    team = None
+    if form.is_bound:
+        if not form.is_valid():
+            # A team id outside the user's scope is not found, like any other record.
+            raise Http404("No such team")
+        team = form.cleaned_data["team"]
+        people = people.search(form.cleaned_data["q"])
+        if team is not None:
+            people = people.filter(teams=team)
+    people = people.select_related("client_group").prefetch_related(
+        Prefetch("teams", queryset=Team.objects.order_by("name")),
+        _visible_links(user, "cares_for"),
+        _visible_links(user, "carers"),
+    )
+    page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "conversations/person_list.html",
+        {
+            "form": form,
+            "page": page,
+            "team": team,
+            "query": query.urlencode(),
+            "can_add": Team.objects.worked_in_by(user).exists(),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    person = get_object_or_404(
+        Person.objects.visible_to(user)
+        .select_related("partnership", "client_group")
+        .prefetch_related(
+            Prefetch("teams", queryset=Team.objects.order_by("name")),
+            _visible_links(user, "cares_for"),
+            _visible_links(user, "carers"),
+        ),
+        pk=pk,
+    )
+    can_edit = Person.objects.editable_by(user).filter(pk=person.pk).exists()
+    return render(
+        request, "conversations/person_detail.html", {"person": person, "can_edit": can_edit}
+    )
+
+
+def _save_person(request: HttpRequest, form: PersonForm) -> Person | None:
+    """Save the form; a reference taken meanwhile becomes a form error rather than a 500."""
+    try:
+        with transaction.atomic():
+            return form.save()
+    except IntegrityError:
+        form.add_error("ref", "A person with this reference is already held by this partnership.")
+        return None
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def person_create(request: HttpRequest) -> HttpResponse:
+    if not Team.objects.worked_in_by(request.user).exists():
+        raise PermissionDenied(
+            "Only practitioners and team leaders can add people, to their own teams. "
+            "Partnership leads can find and read people but not add them."
+        )
+    form = PersonForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        person = _save_person(request, form)
+        if person is not None:
+            messages.success(request, f"Added {person.ref}.")
+            return redirect("conversations:person-detail", pk=person.pk)
+    return render(request, "conversations/person_form.html", {"form": form, "person": None})
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    person = get_object_or_404(Person.objects.editable_by(request.user), pk=pk)
+    # The form writes cleaned values onto the instance; headings show the stored reference.
+    stored_ref = person.ref
+    form = PersonForm(request.POST or None, instance=person, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        saved = _save_person(request, form)
+        if saved is not None:
+            messages.success(request, f"Saved changes to {saved.ref}.")
+            return redirect("conversations:person-detail", pk=saved.pk)
+    return render(
+        request,
+        "conversations/person_form.html",
+        {"form": form, "person": person, "stored_ref": stored_ref},
+    )
