@@ -31,6 +31,7 @@ def test_wrong_password_shows_an_error_and_stays_signed_out(page, demo_site):
 
 def test_skip_link_is_the_first_thing_a_keyboard_reaches(page, demo_site):
     log_in(page, demo_site.url, "practitioner", DEMO_PASSWORD)
+    expect(page.get_by_role("heading", name="People in your teams")).to_be_visible()
     page.keyboard.press("Tab")
 
     skip = page.get_by_role("link", name="Skip to main content")
