@@ -5,8 +5,31 @@ from conversations import views
 app_name = "conversations"
 
 urlpatterns = [
-    path("", views.person_list, name="person-list"),
-    path("new/", views.person_create, name="person-create"),
-    path("<int:pk>/", views.person_detail, name="person-detail"),
-    path("<int:pk>/edit/", views.person_edit, name="person-edit"),
+    path("people/", views.person_list, name="person-list"),
+    path("people/new/", views.person_create, name="person-create"),
+    path("people/<int:pk>/", views.person_detail, name="person-detail"),
+    path("people/<int:pk>/edit/", views.person_edit, name="person-edit"),
+    path(
+        "people/<int:person_pk>/conversations/new/",
+        views.conversation_start,
+        name="conversation-start",
+    ),
+    path("conversations/<int:pk>/", views.conversation_detail, name="conversation-detail"),
+    path("conversations/<int:pk>/record/", views.conversation_record, name="conversation-record"),
+    path(
+        "conversations/<int:pk>/autosave/",
+        views.conversation_autosave,
+        name="conversation-autosave",
+    ),
+    path(
+        "conversations/<int:pk>/sign-off/",
+        views.conversation_complete,
+        name="conversation-complete",
+    ),
+    path("conversations/<int:pk>/reopen/", views.conversation_reopen, name="conversation-reopen"),
+    path(
+        "conversations/<int:pk>/history/",
+        views.conversation_history,
+        name="conversation-history",
+    ),
 ]

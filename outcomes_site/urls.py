@@ -22,6 +22,6 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("frameworks/", include("frameworks.urls")),
-    path("people/", include("conversations.urls")),
+    path("", include("conversations.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,4 +1,37 @@
 from conversations.models.organisation import Membership, Partnership, StaffRole, Target, Team
 from conversations.models.people import Person
+from conversations.models.records import (
+    Action,
+    ActionOwner,
+    Answer,
+    AuditAction,
+    AuditEvent,
+    Conversation,
+    ConversationStatus,
+    ConversationType,
+    InterviewerKind,
+    MeasureAnswer,
+    OutcomeRecord,
+    OutcomeStatus,
+)
 
-__all__ = ["Membership", "Partnership", "Person", "StaffRole", "Target", "Team"]
+__all__ = [
+    "Action",
+    "ActionOwner",
+    "Answer",
+    "AuditAction",
+    "AuditEvent",
+    "Conversation",
+    "ConversationStatus",
+    "ConversationType",
+    "InterviewerKind",
+    "Membership",
+    "MeasureAnswer",
+    "OutcomeRecord",
+    "OutcomeStatus",
+    "Partnership",
+    "Person",
+    "StaffRole",
+    "Target",
+    "Team",
+]

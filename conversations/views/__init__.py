@@ -1,4 +1,26 @@
 from conversations.views.home import home
 from conversations.views.people import person_create, person_detail, person_edit, person_list
+from conversations.views.recording import (
+    conversation_autosave,
+    conversation_complete,
+    conversation_detail,
+    conversation_history,
+    conversation_record,
+    conversation_reopen,
+    conversation_start,
+)
 
-__all__ = ["home", "person_create", "person_detail", "person_edit", "person_list"]
+__all__ = [
+    "conversation_autosave",
+    "conversation_complete",
+    "conversation_detail",
+    "conversation_history",
+    "conversation_record",
+    "conversation_reopen",
+    "conversation_start",
+    "home",
+    "person_create",
+    "person_detail",
+    "person_edit",
+    "person_list",
+]

@@ -14,7 +14,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from conversations.forms import PersonFilterForm, PersonForm
-from conversations.models import Person, Team
+from conversations.models import Conversation, Person, Team
+from conversations.services.recording import audit_view
 
 PAGE_SIZE = 25
 
@@ -76,8 +77,17 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         pk=pk,
     )
     can_edit = Person.objects.editable_by(user).filter(pk=person.pk).exists()
+    conversations = (
+        Conversation.objects.visible_to(user)
+        .filter(subject=person)
+        .select_related("team", "framework_version", "practitioner")
+        .latest_first()
+    )
+    audit_view(user=user, person=person)
     return render(
-        request, "conversations/person_detail.html", {"person": person, "can_edit": can_edit}
+        request,
+        "conversations/person_detail.html",
+        {"person": person, "can_edit": can_edit, "conversations": conversations},
     )
 
 

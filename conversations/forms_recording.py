@@ -1,0 +1,352 @@
+"""Forms of the recording page: the conversation's details, one form per outcome with its
+actions, and the national-measure questions. ``RecordingForms`` binds them together and turns
+valid input into a ``ConversationData`` for the service."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from conversations.models import (
+    ActionOwner,
+    Answer,
+    Conversation,
+    ConversationType,
+    InterviewerKind,
+    OutcomeStatus,
+    Person,
+    Team,
+)
+from conversations.services.recording import (
+    ActionData,
+    ConversationData,
+    OutcomeData,
+)
+from frameworks.models import FrameworkVersion, Role
+
+STATUS_CHOICES = [("", "Not yet rated"), *OutcomeStatus.choices]
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class ConversationDetailsForm(forms.ModelForm):
+    class Meta:
+        model = Conversation
+        fields = [
+            "date_held",
+            "interviewer",
+            "with_person",
+            "with_proxy",
+            "with_advocate",
+            "with_interpreter",
+            "with_carer",
+            "summary",
+        ]
+        widgets = {
+            "date_held": DateInput(),
+            "interviewer": forms.RadioSelect(attrs={"class": "form-check-input"}),
+            "summary": forms.Textarea(attrs={"rows": 3}),
+            **{
+                name: forms.CheckboxInput(attrs={"class": "form-check-input"})
+                for name in (
+                    "with_person",
+                    "with_proxy",
+                    "with_advocate",
+                    "with_interpreter",
+                    "with_carer",
+                )
+            },
+        }
+        help_texts = {"date_held": "The day you talked, not the day you are typing."}
+
+    def clean_date_held(self):
+        value = self.cleaned_data["date_held"]
+        if value > timezone.localdate():
+            raise ValidationError("The date held cannot be in the future.")
+        dob = self.instance.subject.date_of_birth if self.instance.subject_id else None
+        if dob and value < dob:
+            raise ValidationError("The date held cannot be before the person's date of birth.")
+        return value
+
+
+class OutcomeForm(forms.Form):
+    matters = forms.BooleanField(
+        label="This matters to the person now",
+        required=False,
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input", "role": "switch"}),
+    )
+    words = forms.CharField(
+        label="In the person's own words",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    status = forms.ChoiceField(label="Status at review", choices=STATUS_CHOICES, required=False)
+    practitioner_status = forms.ChoiceField(
+        label="Your view, if it differs",
+        choices=[("", "Same as the person's")] + list(OutcomeStatus.choices),
+        required=False,
+    )
+    helping = forms.CharField(
+        label="What is helping", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    barriers = forms.MultipleChoiceField(
+        label="What is getting in the way",
+        required=False,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+    )
+    barrier_words = forms.CharField(
+        label="About the barriers, in words",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, barrier_choices, is_review: bool, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["barriers"].choices = barrier_choices
+        if not is_review:
+            self.fields["status"].label = "How things are now (optional)"
+
+    def to_data(self, actions: list[ActionData]) -> OutcomeData:
+        data = self.cleaned_data
+        return OutcomeData(
+            matters=data["matters"],
+            words=data["words"].strip(),
+            status=data["status"],
+            practitioner_status=data["practitioner_status"],
+            helping=data["helping"].strip(),
+            barriers=list(data["barriers"]),
+            barrier_words=data["barrier_words"].strip(),
+            actions=actions,
+        )
+
+
+class ActionForm(forms.Form):
+    what = forms.CharField(label="Action agreed", required=False, max_length=2000)
+    owner = forms.ChoiceField(
+        label="Who",
+        choices=[("", "Not decided")] + list(ActionOwner.choices),
+        required=False,
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    due = forms.DateField(
+        label="By when", required=False, widget=DateInput(attrs={"class": "form-control"})
+    )
+
+
+ActionFormSet = forms.formset_factory(ActionForm, extra=1, can_delete=False)
+
+
+class MeasureForm(forms.Form):
+    def __init__(self, *args, measures, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for measure in measures:
+            self.fields[measure.code] = forms.ChoiceField(
+                label=measure.question,
+                choices=Answer.choices,
+                widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+                required=False,
+                initial=Answer.NOT_ANSWERED,
+                help_text=f"{measure.code}: {measure.title}",
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        return {code: value or Answer.NOT_ANSWERED for code, value in cleaned.items()}
+
+
+class RecordingForms:
+    """All the forms of one recording page, built from the conversation with its content
+    prefetched (see ``services.recording.with_content``)."""
+
+    def __init__(self, conversation: Conversation, *, barrier_choices, data=None) -> None:
+        self.conversation = conversation
+        is_review = conversation.type == ConversationType.REVIEW
+        self.details = ConversationDetailsForm(data, instance=conversation, prefix="c")
+        self.outcomes = []
+        for record in conversation.outcome_records.all():
+            prefix = f"o-{record.outcome.code}"
+            form = OutcomeForm(
+                data,
+                prefix=prefix,
+                barrier_choices=barrier_choices,
+                is_review=is_review,
+                initial={
+                    "matters": record.matters,
+                    "words": record.words,
+                    "status": record.status,
+                    "practitioner_status": record.practitioner_status,
+                    "helping": record.helping,
+                    "barriers": [b.code for b in record.barriers.all()],
+                    "barrier_words": record.barrier_words,
+                },
+            )
+            actions = ActionFormSet(
+                data,
+                prefix=f"{prefix}-a",
+                initial=[
+                    {"what": a.what, "owner": a.owner, "due": a.due} for a in record.actions.all()
+                ],
+            )
+            self.outcomes.append((record, form, actions))
+        answers = list(conversation.measure_answers.all())
+        self.measures = MeasureForm(
+            data,
+            prefix="m",
+            measures=[a.measure for a in answers],
+            initial={a.measure.code: a.answer for a in answers},
+        )
+
+    def all_forms(self):
+        yield self.details
+        for _, form, actions in self.outcomes:
+            yield form
+            yield from actions.forms
+        yield self.measures
+
+    def is_valid(self) -> bool:
+        valid = self.details.is_valid() & self.measures.is_valid()
+        for _, form, actions in self.outcomes:
+            valid &= form.is_valid() & actions.is_valid()
+        return bool(valid)
+
+    def errors(self) -> list[tuple[str, str, str]]:
+        """``(field id, label, message)`` for the error summary, in page order."""
+        found = []
+        for form in self.all_forms():
+            for name, messages in form.errors.items():
+                field = form[name] if name in form.fields else None
+                for message in messages:
+                    if field is None:
+                        found.append(("", "", message))
+                    else:
+                        label = field.label
+                        prefix = getattr(form, "prefix", "") or ""
+                        if prefix.startswith("o-"):
+                            code = prefix.split("-")[1]
+                            label = f"{code.replace('_', ' ').capitalize()} — {label}"
+                        found.append((field.id_for_label, label, message))
+        return found
+
+    def to_data(self) -> ConversationData:
+        details = self.details.cleaned_data
+        outcomes = {}
+        for record, form, actions in self.outcomes:
+            action_data = [
+                ActionData(
+                    what=a.cleaned_data.get("what", "").strip(),
+                    owner=a.cleaned_data.get("owner", ""),
+                    due=a.cleaned_data.get("due"),
+                )
+                for a in actions.forms
+                if a.cleaned_data.get("what", "").strip()
+            ]
+            outcomes[record.outcome.code] = form.to_data(action_data)
+        return ConversationData(
+            date_held=details["date_held"],
+            interviewer=details["interviewer"],
+            with_person=details["with_person"],
+            with_proxy=details["with_proxy"],
+            with_advocate=details["with_advocate"],
+            with_interpreter=details["with_interpreter"],
+            with_carer=details["with_carer"],
+            summary=details["summary"].strip(),
+            outcomes=outcomes,
+            answers=dict(self.measures.cleaned_data),
+        )
+
+
+class StartConversationForm(forms.Form):
+    role = forms.ChoiceField(
+        label="Talking with the person as",
+        choices=Role.choices,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+    )
+    type = forms.ChoiceField(
+        label="Type of conversation",
+        choices=ConversationType.choices,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+    )
+    team = forms.ModelChoiceField(label="Team", queryset=Team.objects.none())
+    framework_version = forms.ModelChoiceField(
+        label="Outcomes framework", queryset=FrameworkVersion.objects.none()
+    )
+    date_held = forms.DateField(
+        label="Date held",
+        widget=DateInput(),
+        help_text="The day you talked, not the day you are typing.",
+    )
+    interviewer = forms.ChoiceField(
+        label="Interviewer",
+        choices=InterviewerKind.choices,
+        initial=InterviewerKind.PRACTITIONER,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+    )
+
+    def __init__(self, *args, person: Person, user, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.person = person
+        roles = [Role.USER, Role.CARER] if person.is_carer else [Role.USER]
+        self.fields["role"].choices = [(r, Role(r).label) for r in roles]
+        self.fields["role"].initial = Role.CARER if person.is_carer else Role.USER
+        teams = Team.objects.worked_in_by(user).filter(people=person)
+        self.fields["team"].queryset = teams
+        if len(teams) == 1:
+            self.fields["team"].initial = teams[0]
+        versions = (
+            FrameworkVersion.objects.published()
+            .select_related("framework")
+            .order_by("framework__code", "-version")
+        )
+        self.fields["framework_version"].queryset = versions
+        self.fields["framework_version"].label_from_instance = lambda v: f"{v.title} ({v.version})"
+        newest = {}
+        for version in versions:
+            newest.setdefault(version.framework.role, version)
+        self.newest_versions = newest
+        self.fields["framework_version"].initial = newest.get(self.fields["role"].initial)
+        self.fields["date_held"].initial = timezone.localdate()
+        self.fields["type"].initial = (
+            ConversationType.REVIEW
+            if person.conversations.exists()
+            else ConversationType.ASSESSMENT
+        )
+
+    def clean_date_held(self):
+        value = self.cleaned_data["date_held"]
+        if value > timezone.localdate():
+            raise ValidationError("The date held cannot be in the future.")
+        if self.person.date_of_birth and value < self.person.date_of_birth:
+            raise ValidationError("The date held cannot be before the person's date of birth.")
+        return value
+
+    def clean(self):
+        cleaned = super().clean()
+        role, version = cleaned.get("role"), cleaned.get("framework_version")
+        if role and version and version.framework.role != role:
+            self.add_error(
+                "framework_version",
+                f"{version.title} is for {version.framework.get_role_display().lower()}s; "
+                f"choose the framework that matches who you are talking with.",
+            )
+        return cleaned
+
+
+class ReopenForm(forms.Form):
+    reason = forms.CharField(
+        label="Why are you reopening this conversation?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="This is kept in the conversation's history with your name and the time.",
+        max_length=2000,
+    )
+
+    def clean_reason(self):
+        reason = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise ValidationError("Say why the conversation is being reopened.")
+        return reason

@@ -1,0 +1,345 @@
+"""Conversations: an assessment, support plan or review held with one person, recorded against
+one published framework version, with a record per outcome and the national-measure answers.
+
+A conversation is a ``draft`` until signed off as ``completed``. Only completed conversations
+count in reports. ``revision`` increases with every save, so that two people editing the same
+draft are told about each other instead of silently overwriting (optimistic locking).
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from conversations.models.organisation import Partnership, StaffRole, Team
+from conversations.models.people import Person
+from frameworks.models import Role
+
+
+class ConversationType(models.TextChoices):
+    ASSESSMENT = "assessment", "Assessment"
+    SUPPORT_PLAN = "support_plan", "Support plan"
+    REVIEW = "review", "Review"
+
+
+class ConversationStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    COMPLETED = "completed", "Completed"
+
+
+class InterviewerKind(models.TextChoices):
+    PRACTITIONER = "practitioner", "Practitioner"
+    INDEPENDENT = "independent", "Independent interviewer"
+
+
+class OutcomeStatus(models.TextChoices):
+    ACHIEVED = "achieved", "Achieved"
+    PARTLY_ACHIEVED = "partly_achieved", "Partly achieved"
+    NOT_ACHIEVED = "not_achieved", "Not achieved"
+    NOT_APPLICABLE = "not_applicable", "Not applicable"
+
+
+class Answer(models.TextChoices):
+    YES = "yes", "Yes"
+    PARTLY = "partly", "Partly"
+    NO = "no", "No"
+    NOT_ANSWERED = "not_answered", "Not answered"
+
+
+class ActionOwner(models.TextChoices):
+    PERSON = "person", "The person"
+    FAMILY = "family", "Family or friends"
+    COMMUNITY = "community", "Community"
+    SERVICES = "services", "Services"
+
+
+def new_external_id() -> str:
+    return f"web-{uuid.uuid4().hex[:16]}"
+
+
+class ConversationQuerySet(models.QuerySet):
+    def visible_to(self, user) -> ConversationQuerySet:
+        """Conversations a user may read: held by one of their teams, or anywhere in a
+        partnership they lead."""
+        if not user.is_authenticated:
+            return self.none()
+        team_ids = Team.objects.filter(
+            memberships__user=user, memberships__role__in=StaffRole.team_roles()
+        ).values("pk")
+        lead_ids = Partnership.objects.filter(
+            memberships__user=user, memberships__role=StaffRole.PARTNERSHIP_LEAD
+        ).values("pk")
+        return self.filter(Q(team__in=team_ids) | Q(partnership__in=lead_ids))
+
+    def editable_by(self, user) -> ConversationQuerySet:
+        """Conversations a user may record in: held by a team they work in. Leads only read."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(
+            team__in=Team.objects.filter(
+                memberships__user=user, memberships__role__in=StaffRole.team_roles()
+            ).values("pk")
+        )
+
+    def reopenable_by(self, user) -> ConversationQuerySet:
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(
+            team__in=Team.objects.filter(
+                memberships__user=user, memberships__role=StaffRole.TEAM_LEADER
+            ).values("pk")
+        )
+
+    def completed(self) -> ConversationQuerySet:
+        return self.filter(status=ConversationStatus.COMPLETED)
+
+    def drafts(self) -> ConversationQuerySet:
+        return self.filter(status=ConversationStatus.DRAFT)
+
+    def held_between(self, first_day, last_day) -> ConversationQuerySet:
+        return self.filter(date_held__gte=first_day, date_held__lte=last_day)
+
+    def in_period(self, period) -> ConversationQuerySet:
+        """Held within a ``frameworks.periods.Period`` (both ends inclusive)."""
+        return self.held_between(period.first_day, period.last_day)
+
+    def latest_first(self) -> ConversationQuerySet:
+        return self.order_by("-date_held", "-completed_at", "-pk")
+
+
+class Conversation(models.Model):
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.PROTECT, related_name="conversations"
+    )
+    external_id = models.CharField(
+        "identifier",
+        max_length=80,
+        default=new_external_id,
+        help_text="Stable identifier used in exported and imported files.",
+    )
+    subject = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="conversations")
+    subject_role = models.CharField("the person took part as", max_length=10, choices=Role.choices)
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="conversations")
+    practitioner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="conversations_held",
+    )
+    type = models.CharField(max_length=20, choices=ConversationType.choices)
+    framework_version = models.ForeignKey(
+        "frameworks.FrameworkVersion", on_delete=models.PROTECT, related_name="conversations"
+    )
+    date_held = models.DateField()
+    interviewer = models.CharField(
+        "interviewer",
+        max_length=20,
+        choices=InterviewerKind.choices,
+        default=InterviewerKind.PRACTITIONER,
+    )
+    with_person = models.BooleanField("the person", default=True)
+    with_proxy = models.BooleanField("a proxy speaking for the person", default=False)
+    with_advocate = models.BooleanField("an advocate", default=False)
+    with_interpreter = models.BooleanField("an interpreter", default=False)
+    with_carer = models.BooleanField("an unpaid carer", default=False)
+    summary = models.TextField("what should change, in the person's words", blank=True)
+    follows = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="followed_by",
+        help_text="The earlier conversation this one reviews or builds on.",
+    )
+    status = models.CharField(
+        max_length=10, choices=ConversationStatus.choices, default=ConversationStatus.DRAFT
+    )
+    completed_at = models.DateTimeField(null=True, blank=True)
+    reopen_reason = models.TextField(
+        blank=True,
+        help_text="Set while a signed-off conversation is reopened; changes then are audited "
+        "as changes after sign-off.",
+    )
+    completed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    revision = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    objects = ConversationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-date_held", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partnership", "external_id"], name="unique_conversation_id"
+            ),
+            models.CheckConstraint(
+                condition=Q(status="draft") | Q(completed_at__isnull=False),
+                name="completed_conversation_has_time",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["subject", "date_held"], name="conv_subject_date"),
+            models.Index(fields=["partnership", "status", "date_held"], name="conv_scope_date"),
+            models.Index(fields=["team", "status", "date_held"], name="conv_team_date"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_type_display()} with {self.subject.ref} on {self.date_held:%d %b %Y}"
+
+    @property
+    def is_completed(self) -> bool:
+        return self.status == ConversationStatus.COMPLETED
+
+    @property
+    def is_review(self) -> bool:
+        return self.type == ConversationType.REVIEW
+
+
+class OutcomeRecord(models.Model):
+    """What one outcome means to the person in one conversation."""
+
+    conversation = models.ForeignKey(
+        Conversation, on_delete=models.CASCADE, related_name="outcome_records"
+    )
+    outcome = models.ForeignKey(
+        "frameworks.Outcome", on_delete=models.PROTECT, related_name="records"
+    )
+    matters = models.BooleanField("matters to the person now", default=False)
+    words = models.TextField("in the person's own words", blank=True)
+    status = models.CharField(
+        "status at review", max_length=20, choices=OutcomeStatus.choices, blank=True
+    )
+    practitioner_status = models.CharField(
+        "the practitioner's view, where it differs",
+        max_length=20,
+        choices=OutcomeStatus.choices,
+        blank=True,
+    )
+    helping = models.TextField("what is helping", blank=True)
+    barriers = models.ManyToManyField(
+        "frameworks.BarrierCode", blank=True, related_name="outcome_records"
+    )
+    barrier_words = models.TextField("what is getting in the way", blank=True)
+
+    class Meta:
+        ordering = ["outcome__order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["conversation", "outcome"], name="unique_outcome_per_conversation"
+            )
+        ]
+        indexes = [models.Index(fields=["outcome", "status"], name="outcome_status")]
+
+    def __str__(self) -> str:
+        return f"{self.outcome.code} in {self.conversation_id}"
+
+
+class Action(models.Model):
+    """Something agreed to do about an outcome: what, who, by when."""
+
+    record = models.ForeignKey(OutcomeRecord, on_delete=models.CASCADE, related_name="actions")
+    what = models.TextField()
+    owner = models.CharField("who", max_length=20, choices=ActionOwner.choices, blank=True)
+    due = models.DateField("by when", null=True, blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "pk"]
+
+    def __str__(self) -> str:
+        return self.what[:60]
+
+
+class MeasureAnswer(models.Model):
+    """The answer to one national-measure question in one conversation."""
+
+    conversation = models.ForeignKey(
+        Conversation, on_delete=models.CASCADE, related_name="measure_answers"
+    )
+    measure = models.ForeignKey(
+        "frameworks.Measure", on_delete=models.PROTECT, related_name="answers"
+    )
+    answer = models.CharField(max_length=20, choices=Answer.choices, default=Answer.NOT_ANSWERED)
+
+    class Meta:
+        ordering = ["measure__order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["conversation", "measure"], name="unique_answer_per_measure"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.measure.code}: {self.answer}"
+
+
+class AuditAction(models.TextChoices):
+    VIEWED_PERSON = "viewed_person", "Opened a person's record"
+    VIEWED_CONVERSATION = "viewed_conversation", "Opened a conversation"
+    CREATED = "created", "Created"
+    CHANGED = "changed", "Changed"
+    COMPLETED = "completed", "Signed off"
+    REOPENED = "reopened", "Reopened"
+    IMPORTED = "imported", "Imported"
+
+
+class AuditEvent(models.Model):
+    """Append-only: who did what to which record, and when (and why, for reopening).
+
+    ``changes`` maps a field (``outcome:<code>.<field>`` for outcome parts) to
+    ``[before, after]``.
+    """
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="audit_events",
+    )
+    action = models.CharField(max_length=30, choices=AuditAction.choices)
+    person = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="audit_events"
+    )
+    conversation = models.ForeignKey(
+        Conversation,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="audit_events",
+    )
+    after_sign_off = models.BooleanField(default=False)
+    reason = models.TextField(blank=True)
+    changes = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.get_action_display()}"

@@ -1,0 +1,511 @@
+"""Writes about conversations: start one, save a draft, sign it off, reopen it.
+
+Each function is one transaction. Saving compares the revision the editor started from with
+the stored one, so that a second editor gets a conflict instead of overwriting the first.
+Every write leaves an ``AuditEvent``; changes to a conversation that has been signed off before
+carry ``after_sign_off`` and the reason it was reopened.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from conversations.models import (
+    Action,
+    Answer,
+    AuditAction,
+    AuditEvent,
+    Conversation,
+    ConversationStatus,
+    ConversationType,
+    MeasureAnswer,
+    OutcomeRecord,
+    Person,
+    Team,
+)
+from frameworks.models import BarrierCode, FrameworkVersion, Measure
+
+# Autosaves by the same person within this window are folded into one audit entry.
+AUDIT_FOLD_WINDOW = timedelta(minutes=15)
+
+
+class ConflictError(Exception):
+    """Someone saved the conversation after the editor loaded it."""
+
+    def __init__(self, conversation: Conversation) -> None:
+        super().__init__(f"{conversation} was changed by someone else")
+        self.conversation = conversation
+
+
+class ReadOnlyError(Exception):
+    """The conversation is signed off: reopen it first."""
+
+
+@dataclass
+class ActionData:
+    what: str
+    owner: str = ""
+    due: date | None = None
+
+
+@dataclass
+class OutcomeData:
+    matters: bool = False
+    words: str = ""
+    status: str = ""
+    practitioner_status: str = ""
+    helping: str = ""
+    barriers: list[str] = field(default_factory=list)
+    barrier_words: str = ""
+    actions: list[ActionData] = field(default_factory=list)
+
+
+@dataclass
+class ConversationData:
+    """Everything the recording page edits, keyed by codes (outcome code, measure code)."""
+
+    date_held: date
+    interviewer: str
+    with_person: bool = True
+    with_proxy: bool = False
+    with_advocate: bool = False
+    with_interpreter: bool = False
+    with_carer: bool = False
+    summary: str = ""
+    outcomes: dict[str, OutcomeData] = field(default_factory=dict)
+    answers: dict[str, str] = field(default_factory=dict)
+
+
+DETAIL_FIELDS = (
+    "date_held",
+    "interviewer",
+    "with_person",
+    "with_proxy",
+    "with_advocate",
+    "with_interpreter",
+    "with_carer",
+    "summary",
+)
+RECORD_FIELDS = ("matters", "words", "status", "practitioner_status", "helping", "barrier_words")
+
+
+def validate_date_held(*, date_held: date, subject: Person) -> None:
+    if date_held > timezone.localdate():
+        raise ValidationError({"date_held": "The date held cannot be in the future."})
+    if subject.date_of_birth and date_held < subject.date_of_birth:
+        raise ValidationError(
+            {"date_held": "The date held cannot be before the person's date of birth."}
+        )
+
+
+def last_conversation(subject: Person, *, role: str) -> Conversation | None:
+    return (
+        Conversation.objects.filter(subject=subject, subject_role=role)
+        .select_related("framework_version")
+        .latest_first()
+        .first()
+    )
+
+
+@transaction.atomic
+def conversation_start(
+    *,
+    subject: Person,
+    role: str,
+    type: str,
+    team: Team,
+    framework_version: FrameworkVersion,
+    date_held: date,
+    by,
+    interviewer: str = "practitioner",
+) -> Conversation:
+    """Create a draft with a record for every outcome of the version and a (not yet answered)
+    question for every national measure asked of the subject's role. A review follows the
+    person's last conversation: the outcomes that mattered then are marked as mattering now."""
+    validate_date_held(date_held=date_held, subject=subject)
+    if framework_version.framework.role != role:
+        raise ValidationError("That framework is not for this kind of conversation.")
+    follows = last_conversation(subject, role=role)
+    conversation = Conversation.objects.create(
+        partnership=subject.partnership,
+        subject=subject,
+        subject_role=role,
+        team=team,
+        practitioner=by,
+        type=type,
+        framework_version=framework_version,
+        date_held=date_held,
+        interviewer=interviewer,
+        follows=follows,
+        created_by=by,
+        updated_by=by,
+    )
+    mattered: set[str] = set()
+    if follows is not None and type != ConversationType.ASSESSMENT:
+        mattered = set(
+            follows.outcome_records.filter(matters=True).values_list("outcome__code", flat=True)
+        )
+        mattered |= set(
+            follows.outcome_records.filter(
+                matters=True, outcome__equivalent_later__later__version=framework_version
+            ).values_list("outcome__equivalent_later__later__code", flat=True)
+        )
+    OutcomeRecord.objects.bulk_create(
+        OutcomeRecord(conversation=conversation, outcome=outcome, matters=outcome.code in mattered)
+        for outcome in framework_version.outcomes.all()
+    )
+    MeasureAnswer.objects.bulk_create(
+        MeasureAnswer(conversation=conversation, measure=measure)
+        for measure in Measure.objects.for_role(role)
+    )
+    AuditEvent.objects.create(
+        user=by,
+        action=AuditAction.CREATED,
+        person=subject,
+        conversation=conversation,
+        changes={"type": [None, type], "date_held": [None, date_held.isoformat()]},
+    )
+    return conversation
+
+
+def _plain(value):
+    return value.isoformat() if isinstance(value, date) else value
+
+
+def _action_text(actions) -> list[str]:
+    return [
+        f"{a.what.strip()} — {a.owner or 'no owner'}"
+        + (f" — by {a.due.isoformat()}" if a.due else "")
+        for a in actions
+        if a.what.strip()
+    ]
+
+
+def snapshot(conversation: Conversation) -> dict[str, object]:
+    """The conversation's recorded content as flat ``key -> value`` pairs (dates as ISO
+    strings, barriers as sorted codes, actions as text), for audit diffs and conflicts."""
+    flat: dict[str, object] = {name: _plain(getattr(conversation, name)) for name in DETAIL_FIELDS}
+    for record in conversation.outcome_records.all():
+        code = record.outcome.code
+        for name in RECORD_FIELDS:
+            flat[f"outcome:{code}.{name}"] = getattr(record, name)
+        flat[f"outcome:{code}.barriers"] = sorted(b.code for b in record.barriers.all())
+        flat[f"outcome:{code}.actions"] = _action_text(record.actions.all())
+    for answer in conversation.measure_answers.all():
+        flat[f"measure:{answer.measure.code}"] = answer.answer
+    return flat
+
+
+def data_snapshot(data: ConversationData) -> dict[str, object]:
+    flat: dict[str, object] = {name: _plain(getattr(data, name)) for name in DETAIL_FIELDS}
+    for code, outcome in data.outcomes.items():
+        for name in RECORD_FIELDS:
+            flat[f"outcome:{code}.{name}"] = getattr(outcome, name)
+        flat[f"outcome:{code}.barriers"] = sorted(set(outcome.barriers))
+        flat[f"outcome:{code}.actions"] = _action_text(outcome.actions)
+    for code, answer in data.answers.items():
+        flat[f"measure:{code}"] = answer
+    return flat
+
+
+def differences(before: dict[str, object], after: dict[str, object]) -> dict[str, list]:
+    """``key -> [before, after]`` for every key of ``after`` whose value differs."""
+    return {
+        key: [before.get(key), value] for key, value in after.items() if before.get(key) != value
+    }
+
+
+def with_content(queryset):
+    """Prefetch everything ``snapshot`` reads, in a fixed number of queries."""
+    return queryset.select_related("subject", "framework_version").prefetch_related(
+        "outcome_records__outcome__domain",
+        "outcome_records__barriers",
+        "outcome_records__actions",
+        "measure_answers__measure",
+    )
+
+
+@transaction.atomic
+def conversation_save(
+    *, conversation: Conversation, data: ConversationData, by, revision: int
+) -> Conversation:
+    """Save the recording page. Raises ``ConflictError`` when the stored revision is not the
+    one the editor started from, ``ReadOnlyError`` when signed off, ``ValidationError`` on bad
+    dates. The number of queries does not depend on the number of outcomes."""
+    locked = with_content(Conversation.objects.select_for_update(of=("self",))).get(
+        pk=conversation.pk
+    )
+    if locked.status == ConversationStatus.COMPLETED:
+        raise ReadOnlyError("This conversation is signed off: reopen it to make changes.")
+    if locked.revision != revision:
+        raise ConflictError(locked)
+    validate_date_held(date_held=data.date_held, subject=locked.subject)
+
+    changes = differences(snapshot(locked), data_snapshot(data))
+    if not changes:
+        return locked
+    # Claim the next revision first: of two concurrent saves from the same revision only one
+    # can match here, on any database, and the other rolls back as a conflict.
+    claimed = Conversation.objects.filter(
+        pk=locked.pk, revision=revision, status=ConversationStatus.DRAFT
+    ).update(revision=F("revision") + 1)
+    if not claimed:
+        raise ConflictError(locked)
+    locked.revision = revision + 1
+
+    for name in DETAIL_FIELDS:
+        setattr(locked, name, getattr(data, name))
+    barrier_ids = dict(BarrierCode.objects.values_list("code", "pk"))
+    changed_records: list[OutcomeRecord] = []
+    replaced: list[OutcomeRecord] = []
+    for record in locked.outcome_records.all():
+        code = record.outcome.code
+        incoming = data.outcomes.get(code)
+        if incoming is None:
+            continue
+        if any(f"outcome:{code}.{name}" in changes for name in RECORD_FIELDS):
+            for name in RECORD_FIELDS:
+                setattr(record, name, getattr(incoming, name))
+            changed_records.append(record)
+        if f"outcome:{code}.barriers" in changes or f"outcome:{code}.actions" in changes:
+            replaced.append(record)
+    if changed_records:
+        OutcomeRecord.objects.bulk_update(changed_records, RECORD_FIELDS)
+    if replaced:
+        through = OutcomeRecord.barriers.through
+        through.objects.filter(outcomerecord__in=replaced).delete()
+        Action.objects.filter(record__in=replaced).delete()
+        through.objects.bulk_create(
+            through(outcomerecord_id=record.pk, barriercode_id=barrier_ids[barrier])
+            for record in replaced
+            for barrier in sorted(set(data.outcomes[record.outcome.code].barriers))
+        )
+        Action.objects.bulk_create(
+            Action(
+                record=record,
+                what=action.what.strip(),
+                owner=action.owner,
+                due=action.due,
+                order=index,
+            )
+            for record in replaced
+            for index, action in enumerate(
+                a for a in data.outcomes[record.outcome.code].actions if a.what.strip()
+            )
+        )
+    changed_answers = []
+    for answer in locked.measure_answers.all():
+        key = f"measure:{answer.measure.code}"
+        if key in changes:
+            answer.answer = data.answers[answer.measure.code]
+            changed_answers.append(answer)
+    if changed_answers:
+        MeasureAnswer.objects.bulk_update(changed_answers, ["answer"])
+
+    locked.updated_by = by
+    locked.save(update_fields=[*DETAIL_FIELDS, "updated_by", "updated_at"])
+    _audit_change(conversation=locked, by=by, changes=changes)
+    return locked
+
+
+def _audit_change(*, conversation: Conversation, by, changes: dict) -> None:
+    """Record a change. Consecutive saves by one person of a draft never signed off fold into
+    one entry (autosave would otherwise write one every few seconds); once a conversation has
+    been signed off, every change is kept as its own entry with the reopening reason."""
+    after_sign_off = conversation.reopen_reason != ""
+    if not after_sign_off:
+        last = AuditEvent.objects.filter(conversation=conversation).order_by("-at", "-pk").first()
+        if (
+            last is not None
+            and last.action == AuditAction.CHANGED
+            and last.user_id == getattr(by, "pk", None)
+            and timezone.now() - last.at < AUDIT_FOLD_WINDOW
+        ):
+            merged = dict(last.changes)
+            for key, (before, after) in changes.items():
+                first_before = merged[key][0] if key in merged else before
+                merged[key] = [first_before, after]
+            last.changes = {k: v for k, v in merged.items() if v[0] != v[1]}
+            last.save(update_fields=["changes"])
+            return
+    AuditEvent.objects.create(
+        user=by,
+        action=AuditAction.CHANGED,
+        person_id=conversation.subject_id,
+        conversation=conversation,
+        changes=changes,
+        after_sign_off=after_sign_off,
+        reason=conversation.reopen_reason,
+    )
+
+
+@dataclass
+class CompletionCheck:
+    """Blocking problems stop sign-off; prompts are shown but do not block."""
+
+    problems: list[str] = field(default_factory=list)
+    prompts: list[str] = field(default_factory=list)
+
+    @property
+    def can_complete(self) -> bool:
+        return not self.problems
+
+
+def completion_check(conversation: Conversation) -> CompletionCheck:
+    check = CompletionCheck()
+    records = list(
+        conversation.outcome_records.select_related("outcome").prefetch_related("actions")
+    )
+    if not any(r.matters for r in records):
+        check.problems.append("Mark at least one outcome as mattering to the person.")
+    for record in records:
+        label = record.outcome.label
+        if conversation.is_review and record.matters and not record.status:
+            check.problems.append(f"{label}: choose a status at review.")
+        if record.status and not record.words.strip():
+            check.prompts.append(f"{label}: a status has no words from the person.")
+        if any(not action.owner for action in record.actions.all()):
+            check.prompts.append(f"{label}: an action has no owner.")
+    if conversation.measure_answers.filter(answer=Answer.NOT_ANSWERED).exists():
+        check.prompts.append("Some national-measure questions are not answered.")
+    return check
+
+
+@transaction.atomic
+def conversation_complete(*, conversation: Conversation, by) -> Conversation:
+    locked = Conversation.objects.select_for_update().get(pk=conversation.pk)
+    if locked.status == ConversationStatus.COMPLETED:
+        raise ReadOnlyError("This conversation is already signed off.")
+    check = completion_check(locked)
+    if not check.can_complete:
+        raise ValidationError(check.problems)
+    locked.status = ConversationStatus.COMPLETED
+    locked.completed_at = timezone.now()
+    locked.completed_by = by
+    locked.revision = F("revision") + 1
+    locked.updated_by = by
+    reason = locked.reopen_reason
+    locked.reopen_reason = ""
+    locked.save()
+    locked.refresh_from_db(fields=["revision"])
+    AuditEvent.objects.create(
+        user=by,
+        action=AuditAction.COMPLETED,
+        person_id=locked.subject_id,
+        conversation=locked,
+        after_sign_off=bool(reason),
+        reason=reason,
+    )
+    return locked
+
+
+@transaction.atomic
+def conversation_reopen(*, conversation: Conversation, by, reason: str) -> Conversation:
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": "Say why the conversation is being reopened."})
+    locked = Conversation.objects.select_for_update().get(pk=conversation.pk)
+    if locked.status != ConversationStatus.COMPLETED:
+        raise ValidationError("Only a signed-off conversation can be reopened.")
+    locked.status = ConversationStatus.DRAFT
+    locked.reopen_reason = reason
+    locked.revision = F("revision") + 1
+    locked.updated_by = by
+    locked.save()
+    locked.refresh_from_db(fields=["revision"])
+    AuditEvent.objects.create(
+        user=by,
+        action=AuditAction.REOPENED,
+        person_id=locked.subject_id,
+        conversation=locked,
+        after_sign_off=True,
+        reason=reason,
+        changes={"status": ["completed", "draft"]},
+    )
+    return locked
+
+
+def audit_view(*, user, person: Person | None = None, conversation: Conversation | None = None):
+    AuditEvent.objects.create(
+        user=user,
+        action=AuditAction.VIEWED_CONVERSATION if conversation else AuditAction.VIEWED_PERSON,
+        person=person or (conversation.subject if conversation else None),
+        conversation=conversation,
+    )
+
+
+FIELD_LABELS = {
+    "date_held": "Date held",
+    "interviewer": "Interviewer",
+    "with_person": "The person took part",
+    "with_proxy": "A proxy took part",
+    "with_advocate": "An advocate took part",
+    "with_interpreter": "An interpreter took part",
+    "with_carer": "An unpaid carer took part",
+    "summary": "What should change",
+    "type": "Type",
+    "status": "Status",
+    "matters": "matters to the person",
+    "words": "the person's words",
+    "practitioner_status": "practitioner's view",
+    "helping": "what is helping",
+    "barriers": "barriers",
+    "barrier_words": "barriers in words",
+    "actions": "actions agreed",
+}
+
+
+def outcome_labels(conversation: Conversation) -> dict[str, str]:
+    return dict(conversation.framework_version.outcomes.values_list("code", "label"))
+
+
+def change_label(key: str, conversation: Conversation, labels: dict[str, str] | None = None) -> str:
+    """A readable name for a ``snapshot`` key: ``outcome:feeling_safe.words`` becomes
+    "Feeling safe: the person's words"."""
+    if key.startswith("outcome:"):
+        code, _, part = key[len("outcome:") :].partition(".")
+        if labels is None:
+            labels = outcome_labels(conversation)
+        return f"{labels.get(code, code)}: {FIELD_LABELS.get(part, part)}"
+    if key.startswith("measure:"):
+        return f"National measure {key[len('measure:') :]}"
+    return FIELD_LABELS.get(key, key.replace("_", " ").capitalize())
+
+
+def records_by_domain(conversation: Conversation) -> list[dict]:
+    """The conversation's outcome records grouped under their domains, in framework order
+    (expects ``with_content`` prefetching plus ``outcome__domain``)."""
+    sections: dict[int, dict] = {}
+    for record in conversation.outcome_records.all():
+        domain = record.outcome.domain
+        sections.setdefault(domain.pk, {"domain": domain, "records": []})["records"].append(record)
+    return sorted(sections.values(), key=lambda s: s["domain"].order)
+
+
+def previous_records(conversation: Conversation) -> dict[str, OutcomeRecord]:
+    """The records of the conversation this one follows, keyed by *this* conversation's outcome
+    codes (an earlier framework version's outcomes are mapped through the equivalences)."""
+    follows = conversation.follows
+    if follows is None:
+        return {}
+    records = (
+        follows.outcome_records.select_related("outcome")
+        .prefetch_related("barriers", "actions", "outcome__equivalent_later__later")
+        .order_by("outcome__order")
+    )
+    same_version = follows.framework_version_id == conversation.framework_version_id
+    mapped: dict[str, OutcomeRecord] = {}
+    for record in records:
+        if same_version:
+            mapped[record.outcome.code] = record
+            continue
+        for equivalence in record.outcome.equivalent_later.all():
+            if equivalence.later.version_id == conversation.framework_version_id:
+                mapped.setdefault(equivalence.later.code, record)
+    return mapped

@@ -1,0 +1,299 @@
+"""Recording a conversation: start one, fill it in (with autosave), sign it off, reopen it,
+and read its history. Every object is fetched through a scoped queryset, so a conversation
+outside the user's teams is a 404 whatever the URL."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from conversations.forms_recording import RecordingForms, ReopenForm, StartConversationForm
+from conversations.models import AuditEvent, Conversation, Person
+from conversations.services import recording
+from frameworks.models import BarrierCode
+
+
+def _barrier_choices() -> list[tuple[str, str]]:
+    return list(BarrierCode.objects.values_list("code", "label"))
+
+
+def _editable(request: HttpRequest, pk: int) -> Conversation:
+    return get_object_or_404(
+        recording.with_content(Conversation.objects.editable_by(request.user)), pk=pk
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def conversation_start(request: HttpRequest, person_pk: int) -> HttpResponse:
+    person = get_object_or_404(Person.objects.editable_by(request.user), pk=person_pk)
+    form = StartConversationForm(request.POST or None, person=person, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            conversation = recording.conversation_start(
+                subject=person, by=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"{conversation.get_type_display()} started as a draft.")
+            return redirect("conversations:conversation-record", pk=conversation.pk)
+    return render(
+        request, "conversations/conversation_start.html", {"person": person, "form": form}
+    )
+
+
+@login_required
+@require_safe
+def conversation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    conversation = get_object_or_404(
+        recording.with_content(Conversation.objects.visible_to(request.user)).select_related(
+            "team", "practitioner", "completed_by", "follows"
+        ),
+        pk=pk,
+    )
+    recording.audit_view(user=request.user, conversation=conversation)
+    can_edit = Conversation.objects.editable_by(request.user).filter(pk=pk).exists()
+    can_reopen = (
+        conversation.is_completed
+        and Conversation.objects.reopenable_by(request.user).filter(pk=pk).exists()
+    )
+    return render(
+        request,
+        "conversations/conversation_detail.html",
+        {
+            "conversation": conversation,
+            "domains": recording.records_by_domain(conversation),
+            "can_edit": can_edit and not conversation.is_completed,
+            "can_reopen": can_reopen,
+            "previous": recording.previous_records(conversation),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def conversation_record(request: HttpRequest, pk: int) -> HttpResponse:
+    conversation = _editable(request, pk)
+    if conversation.is_completed:
+        messages.info(request, "This conversation is signed off. A team leader can reopen it.")
+        return redirect("conversations:conversation-detail", pk=pk)
+    forms = RecordingForms(
+        conversation,
+        barrier_choices=_barrier_choices(),
+        data=request.POST if request.method == "POST" else None,
+    )
+    if request.method == "POST" and forms.is_valid():
+        revision = _posted_revision(request)
+        try:
+            recording.conversation_save(
+                conversation=conversation, data=forms.to_data(), by=request.user, revision=revision
+            )
+        except recording.ConflictError as conflict:
+            return _conflict(request, conflict.conversation, forms)
+        except ValidationError as error:
+            forms.details.add_error("date_held" if hasattr(error, "error_dict") else None, error)
+        else:
+            messages.success(request, "Saved.")
+            if "complete" in request.POST:
+                return redirect("conversations:conversation-complete", pk=pk)
+            return redirect("conversations:conversation-record", pk=pk)
+    return render(
+        request,
+        "conversations/conversation_record.html",
+        {
+            "conversation": conversation,
+            "forms": forms,
+            "sections": _sections(forms, conversation),
+            "errors": forms.errors() if request.method == "POST" else [],
+            "previous": recording.previous_records(conversation),
+            "revision": conversation.revision,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _posted_revision(request: HttpRequest) -> int:
+    try:
+        return int(request.POST.get("revision", ""))
+    except ValueError:
+        return -1
+
+
+def _sections(forms: RecordingForms, conversation: Conversation) -> list[dict]:
+    """The outcome forms grouped by the framework's domains, in order."""
+    sections: dict[int, dict] = {}
+    for record, form, actions in forms.outcomes:
+        domain = record.outcome.domain
+        section = sections.setdefault(domain.pk, {"domain": domain, "items": []})
+        section["items"].append({"record": record, "form": form, "actions": actions})
+    return sorted(sections.values(), key=lambda s: s["domain"].order)
+
+
+def _conflict(request: HttpRequest, stored: Conversation, forms: RecordingForms) -> HttpResponse:
+    theirs = recording.snapshot(stored)
+    yours = recording.data_snapshot(forms.to_data())
+    rows = [
+        {"label": recording.change_label(key, stored), "theirs": theirs.get(key), "yours": value}
+        for key, value in yours.items()
+        if theirs.get(key) != value
+    ]
+    posted = [
+        (name, value)
+        for name in request.POST
+        if name not in {"revision", "csrfmiddlewaretoken", "complete"}
+        for value in request.POST.getlist(name)
+    ]
+    return render(
+        request,
+        "conversations/conversation_conflict.html",
+        {
+            "conversation": stored,
+            "rows": rows,
+            "posted": posted,
+            "revision": stored.revision,
+            "last_editor": stored.updated_by,
+        },
+        status=409,
+    )
+
+
+@login_required
+@require_POST
+def conversation_autosave(request: HttpRequest, pk: int) -> JsonResponse:
+    conversation = _editable(request, pk)
+    if conversation.is_completed:
+        return JsonResponse(
+            {"status": "read_only", "message": "Signed off: not saved."}, status=409
+        )
+    forms = RecordingForms(conversation, barrier_choices=_barrier_choices(), data=request.POST)
+    if not forms.is_valid():
+        return JsonResponse(
+            {
+                "status": "invalid",
+                "errors": [f"{label}: {msg}" for _, label, msg in forms.errors()],
+            },
+            status=400,
+        )
+    try:
+        saved = recording.conversation_save(
+            conversation=conversation,
+            data=forms.to_data(),
+            by=request.user,
+            revision=_posted_revision(request),
+        )
+    except recording.ConflictError as conflict:
+        editor = conflict.conversation.updated_by
+        return JsonResponse(
+            {
+                "status": "conflict",
+                "message": f"{editor.get_full_name() or editor} saved this conversation after you "
+                "opened it. Press Save to compare both versions; nothing has been lost."
+                if editor
+                else "Someone saved this conversation after you opened it. Press Save to compare.",
+            },
+            status=409,
+        )
+    except ValidationError as error:
+        return JsonResponse({"status": "invalid", "errors": error.messages}, status=400)
+    return JsonResponse(
+        {
+            "status": "saved",
+            "revision": saved.revision,
+            "saved_at": timezone.localtime().strftime("%H:%M:%S"),
+        }
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def conversation_complete(request: HttpRequest, pk: int) -> HttpResponse:
+    conversation = _editable(request, pk)
+    if conversation.is_completed:
+        return redirect("conversations:conversation-detail", pk=pk)
+    check = recording.completion_check(conversation)
+    if request.method == "POST":
+        try:
+            recording.conversation_complete(conversation=conversation, by=request.user)
+        except ValidationError:
+            pass
+        else:
+            messages.success(request, "Signed off. The conversation now counts in reports.")
+            return redirect("conversations:conversation-detail", pk=pk)
+    return render(
+        request,
+        "conversations/conversation_complete.html",
+        {"conversation": conversation, "check": check},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def conversation_reopen(request: HttpRequest, pk: int) -> HttpResponse:
+    conversation = get_object_or_404(
+        Conversation.objects.visible_to(request.user).select_related("subject"), pk=pk
+    )
+    if not Conversation.objects.reopenable_by(request.user).filter(pk=pk).exists():
+        raise PermissionDenied("Only a team leader of this team can reopen a conversation.")
+    if not conversation.is_completed:
+        messages.info(request, "This conversation is not signed off, so it is already open.")
+        return redirect("conversations:conversation-record", pk=pk)
+    form = ReopenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        recording.conversation_reopen(
+            conversation=conversation, by=request.user, reason=form.cleaned_data["reason"]
+        )
+        messages.success(request, "Reopened. Changes from now on are kept in its history.")
+        return redirect("conversations:conversation-record", pk=pk)
+    return render(
+        request,
+        "conversations/conversation_reopen.html",
+        {"conversation": conversation, "form": form},
+    )
+
+
+@login_required
+@require_safe
+def conversation_history(request: HttpRequest, pk: int) -> HttpResponse:
+    conversation = get_object_or_404(
+        Conversation.objects.visible_to(request.user).select_related(
+            "subject", "framework_version"
+        ),
+        pk=pk,
+    )
+    events = (
+        AuditEvent.objects.filter(conversation=conversation)
+        .exclude(action="viewed_conversation")
+        .select_related("user")
+    )
+    labels = recording.outcome_labels(conversation)
+    entries = [
+        {
+            "event": event,
+            "changes": [
+                {
+                    "label": recording.change_label(key, conversation, labels),
+                    "before": b,
+                    "after": a,
+                }
+                for key, (b, a) in event.changes.items()
+            ],
+        }
+        for event in events
+    ]
+    return render(
+        request,
+        "conversations/conversation_history.html",
+        {"conversation": conversation, "entries": entries},
+    )
+
+
+def conversation_url(conversation: Conversation) -> str:
+    return reverse("conversations:conversation-detail", args=[conversation.pk])
