@@ -343,6 +343,7 @@ class ReopenForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="This is kept in the conversation's history with your name and the time.",
         max_length=2000,
+        error_messages={"required": "Say why the conversation is being reopened."},
     )
 
     def clean_reason(self):

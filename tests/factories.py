@@ -91,3 +91,37 @@ def make_partnership_lead(partnership: Partnership, username: str | None = None)
         partnership=partnership,
         role=StaffRole.PARTNERSHIP_LEAD,
     ).user
+
+
+def framework_version(framework: str = "users", version: str = "2012"):
+    from frameworks.models import FrameworkVersion
+
+    return FrameworkVersion.objects.select_related("framework").get(
+        framework__code=framework, version=version
+    )
+
+
+def start_conversation(
+    *,
+    person: Person,
+    team: Team,
+    by,
+    type: str = "assessment",
+    role: str = "user",
+    version: tuple[str, str] = ("users", "2012"),
+    date_held=None,
+):
+    """A draft conversation made the way the recording page makes one."""
+    import datetime
+
+    from conversations.services.recording import conversation_start
+
+    return conversation_start(
+        subject=person,
+        role=role,
+        type=type,
+        team=team,
+        framework_version=framework_version(*version),
+        date_held=date_held or datetime.date(2026, 5, 14),
+        by=by,
+    )

@@ -1,0 +1,48 @@
+"""Build the POST body of the recording page the way a browser would submit it."""
+
+from conversations.forms_recording import RecordingForms
+from conversations.models import Conversation
+from conversations.services import recording
+from frameworks.models import BarrierCode
+
+
+def _field_values(form) -> dict[str, object]:
+    values: dict[str, object] = {}
+    for bound in form:
+        value = bound.value()
+        widget_type = bound.field.widget.__class__.__name__
+        if widget_type == "CheckboxInput":
+            if value:
+                values[bound.html_name] = "on"
+        elif value is None:
+            values[bound.html_name] = ""
+        elif isinstance(value, list | tuple):
+            values[bound.html_name] = [str(v) for v in value]
+        else:
+            values[bound.html_name] = (
+                str(value) if not hasattr(value, "isoformat") else value.isoformat()
+            )
+    return values
+
+
+def recording_post(conversation: Conversation, overrides: dict | None = None) -> dict:
+    """The page's current content as form data, with ``overrides`` applied (use a value of
+    ``None`` to untick a checkbox)."""
+    fresh = recording.with_content(Conversation.objects).get(pk=conversation.pk)
+    forms = RecordingForms(
+        fresh, barrier_choices=list(BarrierCode.objects.values_list("code", "label"))
+    )
+    data: dict[str, object] = {"revision": str(fresh.revision)}
+    data.update(_field_values(forms.details))
+    for _, form, actions in forms.outcomes:
+        data.update(_field_values(form))
+        data.update(_field_values(actions.management_form))
+        for action in actions.forms:
+            data.update(_field_values(action))
+    data.update(_field_values(forms.measures))
+    for key, value in (overrides or {}).items():
+        if value is None:
+            data.pop(key, None)
+        else:
+            data[key] = value
+    return data

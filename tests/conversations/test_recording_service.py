@@ -1,0 +1,372 @@
+"""The recording services: start, save (with conflicts), sign off, reopen, audit."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from conversations.models import (
+    Action,
+    AuditAction,
+    AuditEvent,
+    Conversation,
+    ConversationStatus,
+    MeasureAnswer,
+    OutcomeRecord,
+)
+from conversations.services import recording
+from conversations.services.recording import (
+    ActionData,
+    ConflictError,
+    ConversationData,
+    OutcomeData,
+    ReadOnlyError,
+)
+from tests.factories import PersonFactory, framework_version, start_conversation
+
+pytestmark = pytest.mark.django_db
+
+
+def data_for(conversation: Conversation, **outcomes: OutcomeData) -> ConversationData:
+    """The conversation's present content as page data, with some outcomes replaced."""
+    fresh = recording.with_content(Conversation.objects).get(pk=conversation.pk)
+    current = {
+        r.outcome.code: OutcomeData(
+            matters=r.matters,
+            words=r.words,
+            status=r.status,
+            practitioner_status=r.practitioner_status,
+            helping=r.helping,
+            barriers=[b.code for b in r.barriers.all()],
+            barrier_words=r.barrier_words,
+            actions=[ActionData(a.what, a.owner, a.due) for a in r.actions.all()],
+        )
+        for r in fresh.outcome_records.all()
+    }
+    current.update(outcomes)
+    return ConversationData(
+        date_held=fresh.date_held,
+        interviewer=fresh.interviewer,
+        with_person=fresh.with_person,
+        summary=fresh.summary,
+        outcomes=current,
+        answers={a.measure.code: a.answer for a in fresh.measure_answers.all()},
+    )
+
+
+def test_start_creates_a_record_per_outcome_and_the_role_s_measures(person, team, practitioner):
+    conversation = start_conversation(person=person, team=team, by=practitioner)
+
+    codes = list(
+        conversation.outcome_records.order_by("outcome__order").values_list(
+            "outcome__code", flat=True
+        )
+    )
+    assert codes[:3] == ["feeling_safe", "having_things_to_do", "seeing_people"]
+    assert len(codes) == 15
+    measures = set(conversation.measure_answers.values_list("measure__code", flat=True))
+    assert measures == {"NM1", "NM2", "NM3"}
+    assert conversation.status == ConversationStatus.DRAFT
+    assert AuditEvent.objects.filter(conversation=conversation, action="created").count() == 1
+
+
+def test_carer_conversation_asks_carer_measures(person, team, practitioner):
+    person.is_carer = True
+    person.save()
+    conversation = start_conversation(
+        person=person, team=team, by=practitioner, role="carer", version=("carers", "2013")
+    )
+
+    measures = set(conversation.measure_answers.values_list("measure__code", flat=True))
+    assert measures == {"NM2", "NM4"}
+
+
+def test_framework_must_match_the_role(person, team, practitioner):
+    with pytest.raises(ValidationError):
+        start_conversation(
+            person=person, team=team, by=practitioner, role="carer", version=("users", "2012")
+        )
+    assert not Conversation.objects.exists()
+
+
+def test_future_date_and_date_before_birth_are_refused(person, team, practitioner):
+    person.date_of_birth = datetime.date(1950, 1, 1)
+    person.save()
+    with pytest.raises(ValidationError, match="future"):
+        start_conversation(
+            person=person, team=team, by=practitioner, date_held=datetime.date(2999, 1, 1)
+        )
+    with pytest.raises(ValidationError, match="date of birth"):
+        start_conversation(
+            person=person, team=team, by=practitioner, date_held=datetime.date(1949, 12, 31)
+        )
+    assert not Conversation.objects.exists()
+
+
+def test_save_writes_words_barriers_actions_and_answers(person, team, practitioner):
+    conversation = start_conversation(person=person, team=team, by=practitioner)
+    data = data_for(
+        conversation,
+        feeling_safe=OutcomeData(
+            matters=True,
+            words="I lock the door now and I sleep better.",
+            status="partly_achieved",
+            barriers=["transport", "staffing"],
+            actions=[ActionData("Fit a key safe", "services", datetime.date(2026, 6, 1))],
+        ),
+    )
+    data.answers["NM1"] = "yes"
+
+    saved = recording.conversation_save(
+        conversation=conversation, data=data, by=practitioner, revision=conversation.revision
+    )
+
+    record = OutcomeRecord.objects.get(conversation=conversation, outcome__code="feeling_safe")
+    assert record.matters and record.words == "I lock the door now and I sleep better."
+    assert sorted(record.barriers.values_list("code", flat=True)) == ["staffing", "transport"]
+    assert list(record.actions.values_list("what", "owner")) == [("Fit a key safe", "services")]
+    assert MeasureAnswer.objects.get(conversation=conversation, measure__code="NM1").answer == "yes"
+    assert saved.revision == conversation.revision + 1
+    change = AuditEvent.objects.get(conversation=conversation, action="changed")
+    assert change.changes["outcome:feeling_safe.words"] == [
+        "",
+        "I lock the door now and I sleep better.",
+    ]
+
+
+def test_saving_twice_from_the_same_revision_is_a_conflict(person, team, practitioner, team_leader):
+    conversation = start_conversation(person=person, team=team, by=practitioner)
+    start = conversation.revision
+    first = data_for(conversation, seeing_people=OutcomeData(matters=True, words="Mine"))
+    second = data_for(conversation, seeing_people=OutcomeData(matters=True, words="Theirs"))
+    recording.conversation_save(
+        conversation=conversation, data=first, by=practitioner, revision=start
+    )
+
+    with pytest.raises(ConflictError):
+        recording.conversation_save(
+            conversation=conversation, data=second, by=team_leader, revision=start
+        )
+
+    record = OutcomeRecord.objects.get(conversation=conversation, outcome__code="seeing_people")
+    assert record.words == "Mine"
+
+
+def test_unchanged_save_changes_nothing(person, team, practitioner):
+    conversation = start_conversation(person=person, team=team, by=practitioner)
+
+    saved = recording.conversation_save(
+        conversation=conversation,
+        data=data_for(conversation),
+        by=practitioner,
+        revision=conversation.revision,
+    )
+
+    assert saved.revision == conversation.revision
+    assert not AuditEvent.objects.filter(action="changed").exists()
+
+
+def test_autosaves_by_one_person_fold_into_one_history_entry(person, team, practitioner):
+    conversation = start_conversation(person=person, team=team, by=practitioner)
+    revision = conversation.revision
+    for words in ["I", "I like", "I like the lunch club"]:
+        saved = recording.conversation_save(
+            conversation=conversation,
+            data=data_for(conversation, seeing_people=OutcomeData(matters=True, words=words)),
+            by=practitioner,
+            revision=revision,
+        )
+        revision = saved.revision
+
+    change = AuditEvent.objects.get(conversation=conversation, action="changed")
+    assert change.changes["outcome:seeing_people.words"] == ["", "I like the lunch club"]
+
+
+def review_ready(conversation, practitioner) -> Conversation:
+    data = data_for(
+        conversation,
+        feeling_safe=OutcomeData(matters=True, words="Safe now", status="achieved"),
+    )
+    return recording.conversation_save(
+        conversation=conversation, data=data, by=practitioner, revision=conversation.revision
+    )
+
+
+def test_a_review_needs_a_status_for_every_outcome_that_matters(person, team, practitioner):
+    conversation = start_conversation(person=person, team=team, by=practitioner, type="review")
+    recording.conversation_save(
+        conversation=conversation,
+        data=data_for(conversation, feeling_safe=OutcomeData(matters=True, words="Fine")),
+        by=practitioner,
+        revision=conversation.revision,
+    )
+
+    check = recording.completion_check(conversation)
+    assert not check.can_complete
+    assert any("Feeling safe" in problem for problem in check.problems)
+    with pytest.raises(ValidationError):
+        recording.conversation_complete(conversation=conversation, by=practitioner)
+    conversation.refresh_from_db()
+    assert conversation.status == ConversationStatus.DRAFT
+
+
+def test_missing_words_and_owners_are_prompts_not_blocks(person, team, practitioner):
+    conversation = start_conversation(person=person, team=team, by=practitioner, type="review")
+    recording.conversation_save(
+        conversation=conversation,
+        data=data_for(
+            conversation,
+            feeling_safe=OutcomeData(
+                matters=True, status="achieved", actions=[ActionData("Phone the GP")]
+            ),
+        ),
+        by=practitioner,
+        revision=conversation.revision,
+    )
+
+    check = recording.completion_check(conversation)
+
+    assert check.can_complete
+    assert any("no words" in prompt for prompt in check.prompts)
+    assert any("no owner" in prompt for prompt in check.prompts)
+
+
+def test_sign_off_then_reopen_then_change_is_audited_with_the_reason(
+    person, team, practitioner, team_leader
+):
+    conversation = start_conversation(person=person, team=team, by=practitioner, type="review")
+    conversation = review_ready(conversation, practitioner)
+    completed = recording.conversation_complete(conversation=conversation, by=practitioner)
+    assert completed.status == ConversationStatus.COMPLETED and completed.completed_at
+
+    with pytest.raises(ReadOnlyError):
+        recording.conversation_save(
+            conversation=completed,
+            data=data_for(completed),
+            by=practitioner,
+            revision=completed.revision,
+        )
+    with pytest.raises(ValidationError):
+        recording.conversation_reopen(conversation=completed, by=team_leader, reason="  ")
+
+    reopened = recording.conversation_reopen(
+        conversation=completed, by=team_leader, reason="Wrong status recorded for feeling safe"
+    )
+    recording.conversation_save(
+        conversation=reopened,
+        data=data_for(
+            reopened,
+            feeling_safe=OutcomeData(matters=True, words="Safe now", status="partly_achieved"),
+        ),
+        by=team_leader,
+        revision=reopened.revision,
+    )
+
+    actions = list(
+        AuditEvent.objects.filter(conversation=conversation)
+        .order_by("at", "pk")
+        .values_list("action", "after_sign_off", "reason")
+    )
+    assert actions[-2:] == [
+        (AuditAction.REOPENED, True, "Wrong status recorded for feeling safe"),
+        (AuditAction.CHANGED, True, "Wrong status recorded for feeling safe"),
+    ]
+
+
+def test_a_review_starts_from_what_mattered_last_time(person, team, practitioner):
+    first = start_conversation(person=person, team=team, by=practitioner)
+    recording.conversation_save(
+        conversation=first,
+        data=data_for(first, seeing_people=OutcomeData(matters=True, words="Lonely")),
+        by=practitioner,
+        revision=first.revision,
+    )
+
+    review = start_conversation(
+        person=person,
+        team=team,
+        by=practitioner,
+        type="review",
+        date_held=datetime.date(2026, 8, 1),
+    )
+
+    assert review.follows == first
+    mattering = set(
+        review.outcome_records.filter(matters=True).values_list("outcome__code", flat=True)
+    )
+    assert mattering == {"seeing_people"}
+    previous = recording.previous_records(review)
+    assert previous["seeing_people"].words == "Lonely"
+
+
+def test_a_review_under_a_newer_version_maps_through_equivalences(person, team, practitioner):
+    first = start_conversation(person=person, team=team, by=practitioner, version=("users", "2007"))
+    recording.conversation_save(
+        conversation=first,
+        data=data_for(first, choice=OutcomeData(matters=True, words="I want to choose my carers")),
+        by=practitioner,
+        revision=first.revision,
+    )
+
+    review = start_conversation(
+        person=person,
+        team=team,
+        by=practitioner,
+        type="review",
+        date_held=datetime.date(2026, 8, 1),
+    )
+
+    assert review.outcome_records.get(outcome__code="having_a_say").matters
+    assert recording.previous_records(review)["having_a_say"].words == "I want to choose my carers"
+
+
+def test_save_uses_a_bounded_number_of_queries(
+    person, team, practitioner, django_assert_max_num_queries
+):
+    conversation = start_conversation(person=person, team=team, by=practitioner)
+    changed = {
+        code: OutcomeData(
+            matters=True,
+            words=f"Words about {code}",
+            status="partly_achieved",
+            barriers=["transport"],
+            actions=[ActionData(f"Act on {code}", "services")],
+        )
+        for code in conversation.outcome_records.values_list("outcome__code", flat=True)
+    }
+    data = data_for(conversation, **changed)
+    assert len(data.outcomes) == 15
+
+    with django_assert_max_num_queries(25):
+        recording.conversation_save(
+            conversation=conversation, data=data, by=practitioner, revision=conversation.revision
+        )
+
+    assert Action.objects.filter(record__conversation=conversation).count() == 15
+
+
+def test_scope_querysets(
+    person,
+    team,
+    practitioner,
+    team_leader,
+    partnership_lead,
+    colleague_elsewhere,
+    outsider,
+    outside_lead,
+):
+    conversation = start_conversation(person=person, team=team, by=practitioner)
+    PersonFactory(partnership=person.partnership)
+
+    def ids(qs):
+        return set(qs.values_list("pk", flat=True))
+
+    assert ids(Conversation.objects.visible_to(practitioner)) == {conversation.pk}
+    assert ids(Conversation.objects.visible_to(partnership_lead)) == {conversation.pk}
+    assert ids(Conversation.objects.editable_by(partnership_lead)) == set()
+    assert ids(Conversation.objects.visible_to(colleague_elsewhere)) == set()
+    assert ids(Conversation.objects.visible_to(outsider)) == set()
+    assert ids(Conversation.objects.visible_to(outside_lead)) == set()
+    assert ids(Conversation.objects.reopenable_by(practitioner)) == set()
+    assert ids(Conversation.objects.reopenable_by(team_leader)) == {conversation.pk}
+    assert framework_version().outcomes.count() == 15
