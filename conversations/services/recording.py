@@ -24,8 +24,10 @@ from conversations.models import (
     Conversation,
     ConversationStatus,
     ConversationType,
+    InterviewerKind,
     MeasureAnswer,
     OutcomeRecord,
+    OutcomeStatus,
     Person,
     Team,
 )
@@ -459,6 +461,23 @@ FIELD_LABELS = {
     "barrier_words": "barriers in words",
     "actions": "actions agreed",
 }
+
+
+def display_value(key: str, value) -> str:
+    """How a ``snapshot`` value reads on the history and conflict pages."""
+    if value is None or value == "" or value == []:
+        return "—"
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, list):
+        return "; ".join(str(item) for item in value)
+    if key.endswith("status"):
+        return str(OutcomeStatus(value).label) if value in OutcomeStatus.values else value
+    if key.startswith("measure:"):
+        return str(Answer(value).label) if value in Answer.values else value
+    if key == "interviewer":
+        return str(InterviewerKind(value).label) if value in InterviewerKind.values else value
+    return str(value)
 
 
 def outcome_labels(conversation: Conversation) -> dict[str, str]:

@@ -9,7 +9,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -140,7 +139,11 @@ def _conflict(request: HttpRequest, stored: Conversation, forms: RecordingForms)
     theirs = recording.snapshot(stored)
     yours = recording.data_snapshot(forms.to_data())
     rows = [
-        {"label": recording.change_label(key, stored), "theirs": theirs.get(key), "yours": value}
+        {
+            "label": recording.change_label(key, stored),
+            "theirs": recording.display_value(key, theirs.get(key)),
+            "yours": recording.display_value(key, value),
+        }
         for key, value in yours.items()
         if theirs.get(key) != value
     ]
@@ -280,10 +283,10 @@ def conversation_history(request: HttpRequest, pk: int) -> HttpResponse:
             "changes": [
                 {
                     "label": recording.change_label(key, conversation, labels),
-                    "before": b,
-                    "after": a,
+                    "before": recording.display_value(key, before),
+                    "after": recording.display_value(key, after),
                 }
-                for key, (b, a) in event.changes.items()
+                for key, (before, after) in event.changes.items()
             ],
         }
         for event in events
@@ -293,7 +296,3 @@ def conversation_history(request: HttpRequest, pk: int) -> HttpResponse:
         "conversations/conversation_history.html",
         {"conversation": conversation, "entries": entries},
     )
-
-
-def conversation_url(conversation: Conversation) -> str:
-    return reverse("conversations:conversation-detail", args=[conversation.pk])
