@@ -4,7 +4,16 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.http import HttpRequest
 
-from conversations.models import Membership, Partnership, Person, Target, Team
+from conversations.models import (
+    AuditEvent,
+    Conversation,
+    Membership,
+    OutcomeRecord,
+    Partnership,
+    Person,
+    Target,
+    Team,
+)
 
 User = get_user_model()
 
@@ -75,3 +84,48 @@ class PersonAdmin(admin.ModelAdmin):
     list_select_related = ["partnership", "client_group"]
     filter_horizontal = ["teams", "cares_for"]
     readonly_fields = ["created_at", "updated_at"]
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Administrators can read these records but never add, change or delete them here:
+    conversations change only through the recording pages (which audit every change), and
+    the audit trail is append-only."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(ReadOnlyAdmin):
+    list_display = ["at", "user", "action", "person", "conversation", "after_sign_off"]
+    list_filter = ["action", "after_sign_off", ("at", admin.DateFieldListFilter)]
+    search_fields = ["user__username", "person__ref", "conversation__external_id", "reason"]
+    list_select_related = ["user", "person", "conversation__subject"]
+    date_hierarchy = "at"
+
+
+class OutcomeRecordInline(admin.TabularInline):
+    model = OutcomeRecord
+    fields = ["outcome", "matters", "words", "status", "practitioner_status"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
+@admin.register(Conversation)
+class ConversationAdmin(ReadOnlyAdmin):
+    list_display = ["external_id", "subject", "subject_role", "type", "team", "date_held", "status"]
+    list_filter = ["status", "type", "subject_role", "partnership", "team"]
+    search_fields = ["external_id", "subject__ref"]
+    list_select_related = ["subject", "team"]
+    date_hierarchy = "date_held"
+    inlines = [OutcomeRecordInline]
