@@ -1,0 +1,411 @@
+"""Reads about one person that gather rows across several conversations.
+
+``outcome_history`` asks the database for every status at review in the person's completed
+conversations (one query, two when older framework versions are involved) and maps older
+versions' outcomes onto the latest version through ``OutcomeEquivalence``. ``history_by_role``
+then pivots those rows into one table per role without touching the database.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from conversations.models import (
+    ActionOwner,
+    Conversation,
+    ConversationStatus,
+    OutcomeRecord,
+    OutcomeStatus,
+    Person,
+)
+from frameworks.models import FrameworkVersion, OutcomeEquivalence, Role
+
+# When two older outcomes become one current outcome (users 2007 "living as you want" and
+# "living where you want"), the less achieved status stands for both: a summary should not
+# hide that one part is not going well. "Not applicable" gives way to any real status.
+STATUS_RANK: dict[str, int] = {
+    OutcomeStatus.NOT_ACHIEVED: 0,
+    OutcomeStatus.PARTLY_ACHIEVED: 1,
+    OutcomeStatus.ACHIEVED: 2,
+    OutcomeStatus.NOT_APPLICABLE: 3,
+}
+ROLE_ORDER: dict[str, int] = {Role.USER: 0, Role.CARER: 1}
+ROLE_PHRASES: dict[str, str] = {
+    Role.USER: "a person who uses services",
+    Role.CARER: "an unpaid carer",
+}
+
+
+@dataclass(frozen=True)
+class StatusAtReview:
+    """One outcome's status at one review, already mapped to the latest framework version.
+
+    ``outcome``/``label``/``order`` describe the current outcome; ``current`` is False for an
+    outcome dropped from the framework without an equivalent (it keeps its own label).
+    ``status`` is the person's view; ``practitioner_status`` is blank unless it differs.
+    """
+
+    role: str
+    outcome: str
+    label: str
+    order: int
+    current: bool
+    conversation_id: int
+    date_held: date
+    status: str
+    practitioner_status: str
+
+
+@dataclass(frozen=True)
+class _Target:
+    code: str
+    label: str
+    order: int
+    current: bool
+
+
+def _superseded(version_ref: str) -> Exists:
+    """True when a published version names this one as its ``previous``."""
+    return Exists(FrameworkVersion.objects.published().filter(previous=OuterRef(version_ref)))
+
+
+def _equivalence_targets(outcome_ids: set[int]) -> dict[int, list[_Target]]:
+    """Where each superseded outcome ends up in the latest version, following chains
+    (2007 → 2012 → …) through every equivalence of the frameworks concerned: one query."""
+    edges: dict[int, list[int]] = defaultdict(list)
+    targets: dict[int, _Target] = {}
+    rows = (
+        OutcomeEquivalence.objects.filter(
+            earlier__version__framework__in=FrameworkVersion.objects.filter(
+                outcomes__in=outcome_ids
+            ).values("framework")
+        )
+        .annotate(later_superseded=_superseded("later__version"))
+        .values(
+            "earlier_id",
+            "later_id",
+            "later__code",
+            "later__label",
+            "later__order",
+            "later_superseded",
+        )
+    )
+    for row in rows:
+        edges[row["earlier_id"]].append(row["later_id"])
+        targets[row["later_id"]] = _Target(
+            row["later__code"],
+            row["later__label"],
+            row["later__order"],
+            not row["later_superseded"],
+        )
+
+    def resolve(outcome_id: int, seen: frozenset[int]) -> list[_Target]:
+        found: list[_Target] = []
+        for later_id in edges.get(outcome_id, []):
+            if later_id in seen:  # a loop in the data would otherwise never end
+                continue
+            onward = resolve(later_id, seen | {later_id})
+            found.extend(onward or [targets[later_id]])
+        return found
+
+    return {outcome_id: resolve(outcome_id, frozenset({outcome_id})) for outcome_id in outcome_ids}
+
+
+def _least_achieved(first: str, second: str) -> str:
+    if not first or not second:
+        return first or second
+    return min(first, second, key=lambda status: STATUS_RANK.get(status, len(STATUS_RANK)))
+
+
+def outcome_history(person: Person, *, user: Any) -> list[StatusAtReview]:
+    """Every status recorded at review in ``person``'s completed conversations that ``user``
+    may read, mapped to the latest framework version, ordered by role, outcome and date.
+
+    Drafts are left out: only signed-off conversations count. Outcomes from older versions
+    are shown as their equivalents in the latest version; an outcome that was split counts
+    towards each part, and outcomes that were merged show the less achieved status.
+    """
+    visible = Conversation.objects.visible_to(user).filter(
+        subject=person, status=ConversationStatus.COMPLETED
+    )
+    records = list(
+        OutcomeRecord.objects.filter(conversation__in=visible.values("pk"))
+        .exclude(status="")
+        .annotate(superseded=_superseded("outcome__version"))
+        .values(
+            "conversation_id",
+            "conversation__date_held",
+            "conversation__subject_role",
+            "outcome_id",
+            "outcome__code",
+            "outcome__label",
+            "outcome__order",
+            "superseded",
+            "status",
+            "practitioner_status",
+        )
+    )
+    older = {r["outcome_id"] for r in records if r["superseded"]}
+    mapped = _equivalence_targets(older) if older else {}
+
+    merged: dict[tuple[str, str, int], StatusAtReview] = {}
+    for record in records:
+        own = _Target(
+            record["outcome__code"],
+            record["outcome__label"],
+            record["outcome__order"],
+            not record["superseded"],
+        )
+        practitioner = record["practitioner_status"]
+        if practitioner == record["status"]:
+            practitioner = ""
+        for target in mapped.get(record["outcome_id"]) or [own]:
+            key = (record["conversation__subject_role"], target.code, record["conversation_id"])
+            before = merged.get(key)
+            merged[key] = StatusAtReview(
+                role=record["conversation__subject_role"],
+                outcome=target.code,
+                label=target.label,
+                order=target.order,
+                current=target.current,
+                conversation_id=record["conversation_id"],
+                date_held=record["conversation__date_held"],
+                status=_least_achieved(before.status if before else "", record["status"]),
+                practitioner_status=_least_achieved(
+                    before.practitioner_status if before else "", practitioner
+                ),
+            )
+    return sorted(
+        merged.values(),
+        key=lambda r: (
+            ROLE_ORDER.get(r.role, 9),
+            not r.current,
+            r.order,
+            r.outcome,
+            r.date_held,
+            r.conversation_id,
+        ),
+    )
+
+
+# --- pivoting rows into tables (no database) ----------------------------------------------
+
+
+@dataclass(frozen=True)
+class Review:
+    conversation_id: int
+    date_held: date
+
+
+@dataclass(frozen=True)
+class Cell:
+    status: str
+    practitioner_status: str = ""
+
+    @property
+    def text(self) -> str:
+        words = OutcomeStatus(self.status).label
+        if self.practitioner_status:
+            practitioner = OutcomeStatus(self.practitioner_status).label.lower()
+            words += f" (practitioner's view: {practitioner})"
+        return words
+
+
+@dataclass
+class OutcomeLine:
+    outcome: str
+    label: str
+    current: bool
+    cells: list[Cell | None]
+
+
+@dataclass
+class RoleHistory:
+    """One role's outcomes over time: ``reviews`` are the table's columns, oldest first, and
+    each line has one cell per review (None where the outcome had no status then)."""
+
+    role: str
+    reviews: list[Review]
+    outcomes: list[OutcomeLine]
+    rows: list[StatusAtReview] = field(default_factory=list)
+
+    @property
+    def role_label(self) -> str:
+        return Role(self.role).label
+
+    @property
+    def role_phrase(self) -> str:
+        return ROLE_PHRASES.get(self.role, self.role_label.lower())
+
+
+def history_by_role(rows: Iterable[StatusAtReview]) -> list[RoleHistory]:
+    by_role: dict[str, list[StatusAtReview]] = defaultdict(list)
+    for row in rows:
+        by_role[row.role].append(row)
+    histories = []
+    for role in sorted(by_role, key=lambda r: ROLE_ORDER.get(r, 9)):
+        role_rows = by_role[role]
+        reviews = sorted(
+            {Review(r.conversation_id, r.date_held) for r in role_rows},
+            key=lambda review: (review.date_held, review.conversation_id),
+        )
+        column = {review.conversation_id: index for index, review in enumerate(reviews)}
+        lines: dict[str, OutcomeLine] = {}
+        for row in role_rows:  # already in outcome order
+            line = lines.setdefault(
+                row.outcome, OutcomeLine(row.outcome, row.label, row.current, [None] * len(reviews))
+            )
+            line.cells[column[row.conversation_id]] = Cell(row.status, row.practitioner_status)
+        histories.append(RoleHistory(role, reviews, list(lines.values()), role_rows))
+    return histories
+
+
+# --- the printable summary -----------------------------------------------------------------
+
+
+# Words for a summary handed to the person: spoken to them, without codes.
+OWNER_HEADINGS: dict[str, str] = {
+    ActionOwner.PERSON: "You",
+    ActionOwner.FAMILY: "Your family or friends",
+    ActionOwner.COMMUNITY: "People and groups in your community",
+    ActionOwner.SERVICES: "Services",
+    "": "Still to decide who",
+}
+STATUS_WORDS: dict[str, str] = {
+    OutcomeStatus.ACHIEVED: "this is happening for you now",
+    OutcomeStatus.PARTLY_ACHIEVED: "this is partly happening for you now",
+    OutcomeStatus.NOT_ACHIEVED: "this is not happening for you yet",
+    OutcomeStatus.NOT_APPLICABLE: "this does not apply to you just now",
+}
+OWNER_WORDS: dict[str, str] = {
+    ActionOwner.PERSON: "you",
+    ActionOwner.FAMILY: "your family or friends",
+    ActionOwner.COMMUNITY: "people in your community",
+    ActionOwner.SERVICES: "services",
+}
+ROLE_HEADINGS: dict[str, str] = {
+    Role.USER: "About your support",
+    Role.CARER: "About your caring",
+}
+
+
+@dataclass(frozen=True)
+class SummaryAction:
+    what: str
+    owner: str
+    due: date | None
+    outcome: str  # the label of the outcome it is about
+
+    @property
+    def who(self) -> str:
+        """Who will do it, said to the person ("you", "services"); blank if not decided."""
+        return OWNER_WORDS.get(self.owner, "")
+
+
+@dataclass
+class SummaryOutcome:
+    label: str
+    words: str
+    status: str
+    actions: list[SummaryAction]
+
+    @property
+    def status_words(self) -> str:
+        return STATUS_WORDS.get(self.status, "")
+
+
+@dataclass
+class OwnerGroup:
+    owner: str
+    actions: list[SummaryAction]
+
+    @property
+    def heading(self) -> str:
+        return OWNER_HEADINGS.get(self.owner, self.owner)
+
+
+@dataclass
+class RoleSummary:
+    """What the person said and what was agreed in their latest completed conversation in one
+    role."""
+
+    role: str
+    conversation: Conversation
+    outcomes: list[SummaryOutcome]
+    by_owner: list[OwnerGroup]
+
+    @property
+    def heading(self) -> str:
+        return ROLE_HEADINGS.get(self.role, "")
+
+    @property
+    def has_actions(self) -> bool:
+        return any(group.actions for group in self.by_owner)
+
+
+OWNER_ORDER = list(OWNER_HEADINGS)
+
+
+def _latest_completed(person: Person, *, user: Any) -> list[Conversation]:
+    """The latest completed conversation per role, in role order (one query: a person has a
+    handful of conversations, and only their dates and roles are compared)."""
+    conversations: QuerySet[Conversation] = (
+        Conversation.objects.visible_to(user)
+        .filter(subject=person, status=ConversationStatus.COMPLETED)
+        .select_related("team", "practitioner")
+        .latest_first()
+    )
+    latest: dict[str, Conversation] = {}
+    for conversation in conversations:
+        latest.setdefault(conversation.subject_role, conversation)
+    return sorted(latest.values(), key=lambda c: ROLE_ORDER.get(c.subject_role, 9))
+
+
+def person_summary(person: Person, *, user: Any) -> list[RoleSummary]:
+    """For each role, the latest completed conversation ``user`` may read: the outcomes that
+    matter to the person (or have actions), with their words and the actions agreed."""
+    latest = _latest_completed(person, user=user)
+    if not latest:
+        return []
+    records = (
+        OutcomeRecord.objects.filter(conversation__in=latest)
+        .filter(Q(matters=True) | Q(actions__isnull=False))
+        .distinct()
+        .select_related("outcome")
+        .prefetch_related("actions")
+        .order_by("conversation_id", "outcome__order")
+    )
+    per_conversation: dict[int, list[OutcomeRecord]] = defaultdict(list)
+    for record in records:
+        per_conversation[record.conversation_id].append(record)
+
+    summaries = []
+    for conversation in latest:
+        outcomes = []
+        owners: dict[str, list[SummaryAction]] = {owner: [] for owner in OWNER_ORDER}
+        for record in per_conversation[conversation.pk]:
+            actions = [
+                SummaryAction(a.what.strip(), a.owner, a.due, record.outcome.label)
+                for a in record.actions.all()
+                if a.what.strip()
+            ]
+            outcomes.append(
+                SummaryOutcome(record.outcome.label, record.words, record.status, actions)
+            )
+            for action in actions:
+                owners.setdefault(action.owner, []).append(action)
+        summaries.append(
+            RoleSummary(
+                role=conversation.subject_role,
+                conversation=conversation,
+                outcomes=outcomes,
+                by_owner=[OwnerGroup(owner, acts) for owner, acts in owners.items() if acts],
+            )
+        )
+    return summaries
