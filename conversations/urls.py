@@ -9,6 +9,7 @@ urlpatterns = [
     path("people/new/", views.person_create, name="person-create"),
     path("people/<int:pk>/", views.person_detail, name="person-detail"),
     path("people/<int:pk>/edit/", views.person_edit, name="person-edit"),
+    path("people/<int:pk>/summary/", views.person_summary, name="person-summary"),
     path(
         "people/<int:person_pk>/conversations/new/",
         views.conversation_start,

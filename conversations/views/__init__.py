@@ -1,5 +1,11 @@
 from conversations.views.home import home
-from conversations.views.people import person_create, person_detail, person_edit, person_list
+from conversations.views.people import (
+    person_create,
+    person_detail,
+    person_edit,
+    person_list,
+    person_summary,
+)
 from conversations.views.recording import (
     conversation_autosave,
     conversation_complete,
@@ -23,4 +29,5 @@ __all__ = [
     "person_detail",
     "person_edit",
     "person_list",
+    "person_summary",
 ]

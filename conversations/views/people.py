@@ -11,8 +11,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods
 
+from conversations import selectors
+from conversations.charts import outcomes_over_time_svg
 from conversations.forms import PersonFilterForm, PersonForm
 from conversations.models import Conversation, Person, Team
 from conversations.services.recording import audit_view
@@ -80,14 +83,50 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     conversations = (
         Conversation.objects.visible_to(user)
         .filter(subject=person)
-        .select_related("team", "framework_version", "practitioner")
+        .select_related("team", "framework_version__framework", "practitioner")
         .latest_first()
     )
+    histories = selectors.history_by_role(selectors.outcome_history(person, user=user))
+    charts = [
+        {
+            "history": history,
+            # Our own drawing: matplotlib escapes its text and the title is escaped on insertion.
+            "svg": mark_safe(
+                outcomes_over_time_svg(
+                    history.rows,
+                    chart_id=f"outcomes-chart-{history.role}",
+                    title=f"Outcomes over time for {person.ref} as {history.role_phrase}",
+                )
+            ),
+        }
+        for history in histories
+    ]
     audit_view(user=user, person=person)
     return render(
         request,
         "conversations/person_detail.html",
-        {"person": person, "can_edit": can_edit, "conversations": conversations},
+        {
+            "person": person,
+            "can_edit": can_edit,
+            "conversations": conversations,
+            "outcome_charts": charts,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def person_summary(request: HttpRequest, pk: int) -> HttpResponse:
+    """A printable summary to hand to the person: their words and what was agreed, from their
+    latest signed-off conversation in each role."""
+    user = request.user
+    person = get_object_or_404(Person.objects.visible_to(user), pk=pk)
+    summaries = selectors.person_summary(person, user=user)
+    audit_view(user=user, person=person)
+    return render(
+        request,
+        "conversations/person_summary.html",
+        {"person": person, "summaries": summaries},
     )
 
 
