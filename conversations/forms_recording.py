@@ -308,7 +308,7 @@ class StartConversationForm(forms.Form):
         newest = {}
         for version in versions:
             newest.setdefault(version.framework.role, version)
-        self.newest_versions = newest
+        self.newest_versions = {role: version.pk for role, version in newest.items()}
         self.fields["framework_version"].initial = newest.get(self.fields["role"].initial)
         self.fields["date_held"].initial = timezone.localdate()
         self.fields["type"].initial = (

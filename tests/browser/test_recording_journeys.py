@@ -225,3 +225,17 @@ def test_team_leader_reopens_with_a_reason_and_the_history_shows_it(browser, pag
 @pytest.fixture(autouse=True)
 def _longer_timeouts(page):
     page.set_default_timeout(10_000)
+
+
+def test_switching_role_offers_that_role_s_newest_framework(page, demo_site):
+    carer = Person.objects.filter(is_carer=True).first()
+    log_in(page, demo_site.url, "practitioner", DEMO_PASSWORD)
+    page.goto(f"{demo_site.url}/people/{carer.pk}/conversations/new/")
+    framework = page.get_by_label("Outcomes framework")
+    expect(framework.locator("option:checked")).to_have_text(re.compile("unpaid carers \\(2013\\)"))
+
+    page.get_by_label("Person who uses services", exact=True).check()
+
+    expect(framework.locator("option:checked")).to_have_text(
+        re.compile("people who use services \\(2012\\)")
+    )
