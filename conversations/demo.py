@@ -7,14 +7,19 @@ surnames; no real person is described.
 
 from __future__ import annotations
 
+import json
 import random
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
 
-from conversations.models import Membership, Partnership, Person, StaffRole, Team
+from conversations.demo_conversations import DEMO_ID_PREFIX, DemoSubject, demo_conversation_lines
+from conversations.models import Conversation, Membership, Partnership, Person, StaffRole, Team
+from conversations.services.exchange import conversations_export, conversations_import
 from frameworks.models import ClientGroup
 
 DEMO_PASSWORD = "talking-points-demo"
@@ -184,3 +189,145 @@ def seed_organisation(*, today: date | None = None, seed: int = 2026) -> DemoSum
         carer.cares_for.add(cared_for)
         summary.carers += 1
     return summary
+
+
+# --- demo conversations ---------------------------------------------------------------------
+
+
+@dataclass
+class ConversationSeedSummary:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    removed: int = 0
+    people_created: int = 0
+
+    @property
+    def conversations(self) -> int:
+        return self.created + self.updated + self.unchanged
+
+
+def demo_subjects(
+    partnership_codes: tuple[str, ...] = (DEMO_PARTNERSHIP[0], OTHER_PARTNERSHIP[0]),
+) -> list[DemoSubject]:
+    """The seeded people as the conversation generator sees them: carers talk to Carer Support
+    (any team ending ``-CS``), everyone else to the first team they are allocated to."""
+    subjects = []
+    people = (
+        Person.objects.filter(partnership__code__in=partnership_codes)
+        .select_related("partnership", "client_group")
+        .prefetch_related("teams", "cares_for")
+        .order_by("partnership__code", "ref")
+    )
+    for person in people:
+        teams = sorted(team.code for team in person.teams.all())
+        if not teams:
+            continue
+        if person.is_carer:
+            team = next((code for code in teams if code.endswith("-CS")), teams[0])
+            cared_for = sorted(other.ref for other in person.cares_for.all())
+            subjects.append(
+                DemoSubject(
+                    partnership=person.partnership.code,
+                    team=team,
+                    ref=person.ref,
+                    role="carer",
+                    client_group=person.client_group.code,
+                    cared_for_ref=cared_for[0] if cared_for else None,
+                )
+            )
+        else:
+            subjects.append(
+                DemoSubject(
+                    partnership=person.partnership.code,
+                    team=teams[0],
+                    ref=person.ref,
+                    role="user",
+                    client_group=person.client_group.code,
+                )
+            )
+    return subjects
+
+
+@transaction.atomic
+def seed_conversations(
+    *, count: int | None = None, today: date | None = None, seed: int = 2026
+) -> ConversationSeedSummary:
+    """Import the generated demo conversations (``count`` of them, or the realistic set), then
+    remove demo conversations the set no longer has, so that a smaller count really means
+    fewer. Only ids starting ``demo-`` in the demo partnerships are ever removed."""
+    today = today or timezone.localdate()
+    lines = list(
+        demo_conversation_lines(people=demo_subjects(), today=today, seed=seed, target_count=count)
+    )
+    keep = {
+        (record["partnership"], record["id"]) for record in (json.loads(line) for line in lines)
+    }
+    changed = _changed_lines(lines)
+    result = conversations_import(changed, source="seed_demo") if changed else None
+    demo = Conversation.objects.filter(
+        partnership__code__in=[DEMO_PARTNERSHIP[0], OTHER_PARTNERSHIP[0]],
+        external_id__startswith=DEMO_ID_PREFIX,
+    )
+    stale = [
+        pk
+        for pk, partnership, external_id in demo.values_list(
+            "pk", "partnership__code", "external_id"
+        )
+        if (partnership, external_id) not in keep
+    ]
+    for start in range(0, len(stale), 500):
+        Conversation.objects.filter(pk__in=stale[start : start + 500]).delete()
+    _assign_demo_practitioners(demo)
+    return ConversationSeedSummary(
+        created=result.created if result else 0,
+        updated=result.updated if result else 0,
+        unchanged=len(lines) - len(changed),
+        removed=len(stale),
+        people_created=result.people_created if result else 0,
+    )
+
+
+def _normalised(record: dict) -> dict:
+    """A conversation line with the differences that mean nothing taken out: optional empty
+    keys, the order of outcomes and barriers."""
+    outcomes = []
+    for outcome in record.get("outcomes", []):
+        item = {key: value for key, value in outcome.items() if value not in ("", None)}
+        item["barriers"] = sorted(item.get("barriers", []))
+        outcomes.append(item)
+    return {**record, "outcomes": sorted(outcomes, key=lambda item: item["code"])}
+
+
+def _changed_lines(lines: list[str]) -> list[str]:
+    """The lines whose conversation is not already stored exactly so. Re-seeding then only
+    writes what moved on since the last run (a draft signed off, a new review), which keeps
+    ``make run`` quick; everything else would be an update to the same values."""
+    stored: dict[tuple[str, str], dict] = {}
+    for partnership in Partnership.objects.filter(
+        code__in=[DEMO_PARTNERSHIP[0], OTHER_PARTNERSHIP[0]]
+    ):
+        for line in conversations_export(partnership=partnership):
+            record = json.loads(line)
+            if record["id"].startswith(DEMO_ID_PREFIX):
+                stored[(partnership.code, record["id"])] = _normalised(record)
+    changed = []
+    for line in lines:
+        record = json.loads(line)
+        if stored.get((record["partnership"], record["id"])) != _normalised(record):
+            changed.append(line)
+    return changed
+
+
+def _assign_demo_practitioners(conversations: QuerySet[Conversation]) -> None:
+    """Give each team's demo conversations to its demo practitioner, who also signed them off."""
+    for membership in (
+        Membership.objects.filter(role=StaffRole.PRACTITIONER, team__isnull=False)
+        .select_related("team")
+        .order_by("team_id", "pk")
+    ):
+        team_conversations = conversations.filter(team=membership.team, practitioner__isnull=True)
+        team_conversations.filter(completed_at__isnull=False).update(
+            practitioner=membership.user, completed_by=membership.user
+        )
+        team_conversations.update(practitioner=membership.user)
