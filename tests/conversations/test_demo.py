@@ -1,0 +1,395 @@
+"""The demo conversations: deterministic, accepted by the real importer, safe to seed twice,
+and telling the stories the dashboards are meant to show."""
+
+import json
+from collections import Counter
+from collections.abc import Callable
+from datetime import date
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.utils import timezone
+
+from conversations.demo import demo_subjects, seed_conversations, seed_organisation
+from conversations.demo_conversations import (
+    DemoSubject,
+    demo_conversation_lines,
+    demo_conversation_records,
+    demo_window,
+)
+from conversations.models import Conversation, OutcomeRecord, Person
+from conversations.services.exchange import conversations_check, conversations_import
+
+TODAY = date(2026, 3, 20)  # late in 2025-26 Q4: the window is 2024-25 Q1 to today
+
+
+def demo_like_people() -> list[DemoSubject]:
+    """The shape of the seeded demo without a database: teams, client groups and carers."""
+    teams = [
+        ("LOCHARD-N", 36, ["older_people", "physical_disability"]),
+        ("LOCHARD-S", 30, ["older_people", "physical_disability", "other"]),
+        ("LOCHARD-MH", 24, ["mental_health", "substance_use"]),
+        ("LOCHARD-LD", 18, ["learning_disability"]),
+    ]
+    people = []
+    for team, count, groups in teams:
+        key = team.split("-")[1]
+        for number in range(1, count + 1):
+            group = groups[number % len(groups)]
+            people.append(DemoSubject("LOCHARD", team, f"{key}-{number:04d}", "user", group))
+    for number in range(1, 23):
+        cared_for = f"N-{number:04d}" if number % 2 else f"MH-{number:04d}"
+        people.append(
+            DemoSubject(
+                "LOCHARD", "LOCHARD-CS", f"CS-{number:04d}", "carer", "carer_support", cared_for
+            )
+        )
+    for number in range(1, 11):
+        people.append(DemoSubject("GLENMOR", "GLENMOR-C", f"C-{number:04d}", "user"))
+    return people
+
+
+@pytest.fixture(scope="module")
+def records() -> list[dict]:
+    return demo_conversation_records(people=demo_like_people(), today=TODAY)
+
+
+def review_statuses(
+    records: list[dict], code: str, keep: Callable[[dict], bool] = lambda record: True
+) -> Counter:
+    return Counter(
+        outcome["status"]
+        for record in records
+        if record["type"] == "review" and record["status"] == "completed" and keep(record)
+        for outcome in record["outcomes"]
+        if outcome["code"] == code
+    )
+
+
+def share(counts: Counter, *statuses: str) -> float:
+    total = sum(counts.values())
+    assert total >= 15, f"too few to compare: {counts}"
+    return sum(counts[status] for status in statuses) / total
+
+
+def in_team(team: str) -> Callable[[dict], bool]:
+    return lambda record: record["team"] == team
+
+
+# --- the generator, without a database ------------------------------------------------------
+
+
+def test_the_same_inputs_give_the_same_lines() -> None:
+    people = demo_like_people()
+    first = list(demo_conversation_lines(people=people, today=TODAY))
+    assert first == list(demo_conversation_lines(people=list(reversed(people)), today=TODAY))
+    assert first != list(demo_conversation_lines(people=people, today=TODAY, seed=7))
+
+
+def test_one_persons_story_does_not_depend_on_the_others(records: list[dict]) -> None:
+    alone = demo_conversation_records(people=demo_like_people()[:1], today=TODAY)
+    ref = alone[0]["subject"]["ref"]
+    assert alone == [record for record in records if record["subject"]["ref"] == ref]
+
+
+def test_a_realistic_demo_set_is_a_few_hundred_conversations(records: list[dict]) -> None:
+    assert 600 <= len(records) <= 1000
+    assert len({(record["partnership"], record["id"]) for record in records}) == len(records)
+    assert {record["partnership"] for record in records} == {"LOCHARD", "GLENMOR"}
+    assert 20 <= sum(record["partnership"] == "GLENMOR" for record in records) <= 80
+
+
+def test_conversations_fall_in_the_last_eight_quarters(records: list[dict]) -> None:
+    first_day, last_day = demo_window(TODAY)
+    assert first_day == date(2024, 4, 1)
+    dates = sorted(record["date"] for record in records)
+    assert first_day.isoformat() <= dates[0] and dates[-1] <= last_day.isoformat()
+    assert [record["date"] for record in records] == dates
+    assert all(date.fromisoformat(day).weekday() < 5 for day in dates)
+
+
+def test_each_story_is_assessment_then_support_plan_then_reviews(records: list[dict]) -> None:
+    stories: dict[str, list[dict]] = {}
+    for record in records:
+        stories.setdefault(record["subject"]["ref"], []).append(record)
+    for story in stories.values():
+        kinds = [record["type"] for record in story]
+        assert kinds[0] == "assessment"
+        assert set(kinds[2:]) <= {"review"}
+        if len(story) > 1:
+            assert kinds[1] == "support_plan"
+            gap = date.fromisoformat(story[1]["date"]) - date.fromisoformat(story[0]["date"])
+            assert 14 <= gap.days <= 40
+        for earlier, later in zip(story[1:], story[2:], strict=False):
+            gap = date.fromisoformat(later["date"]) - date.fromisoformat(earlier["date"])
+            assert 85 <= gap.days <= 190
+
+
+def test_most_are_signed_off_a_day_or_two_later_and_only_recent_ones_are_drafts(
+    records: list[dict],
+) -> None:
+    drafts = [record for record in records if record["status"] == "draft"]
+    assert 1 <= len(drafts) <= 25
+    assert all((TODAY - date.fromisoformat(r["date"])).days <= 14 for r in drafts)
+    assert all(record["completed_at"] is None for record in drafts)
+    for record in records:
+        if record["status"] == "completed":
+            signed = date.fromisoformat(record["completed_at"][:10])
+            assert 0 <= (signed - date.fromisoformat(record["date"])).days <= 3
+            assert record["completed_at"].endswith("Z")
+
+
+def test_statuses_only_at_review_with_words_for_every_outcome(records: list[dict]) -> None:
+    for record in records:
+        assert record["outcomes"], record["id"]
+        for outcome in record["outcomes"]:
+            assert outcome["matters"] is True
+            assert outcome["words"] and "{" not in outcome["words"]
+            if record["type"] == "review":
+                assert outcome["status"] in {
+                    "achieved",
+                    "partly_achieved",
+                    "not_achieved",
+                    "not_applicable",
+                }
+            else:
+                assert outcome["status"] is None
+            if outcome["barriers"]:
+                assert outcome["barrier_words"] and "{" not in outcome["barrier_words"]
+    support_plans = [record for record in records if record["type"] == "support_plan"]
+    assert all(o["actions"] for record in support_plans for o in record["outcomes"])
+
+
+def test_measures_are_asked_of_their_population_with_some_left_unanswered(
+    records: list[dict],
+) -> None:
+    answers: Counter = Counter()
+    for record in records:
+        allowed = {"NM2", "NM4"} if record["subject"]["role"] == "carer" else {"NM1", "NM2", "NM3"}
+        assert set(record["measures"]) <= allowed
+        answers.update(record["measures"].values())
+    assert answers["yes"] > answers["partly"] > answers["no"] > 0
+    assert answers["not_answered"] > 0
+    asked = [record for record in records if record["type"] != "support_plan"]
+    omitted = sum(
+        len({"NM2", "NM4"} if r["subject"]["role"] == "carer" else {"NM1", "NM2", "NM3"})
+        - len(r["measures"])
+        for r in asked
+    )
+    assert omitted > 0
+
+
+def test_earlier_framework_versions_appear_early_on(records: list[dict]) -> None:
+    versions = Counter((r["framework"], r["framework_version"]) for r in records)
+    assert versions[("users", "2012")] > versions[("users", "2007")] > 0
+    assert versions[("carers", "2013")] > versions[("carers", "2008")] > 0
+    early = [r for r in records if r["framework_version"] in {"2007", "2008"}]
+    assert max(r["date"] for r in early) < "2024-07-01"
+    codes_2007 = {o["code"] for r in early if r["framework"] == "users" for o in r["outcomes"]}
+    assert codes_2007 & {"living_as_you_want", "living_where_you_want", "choice", "reliability"}
+
+
+def test_carers_talk_about_carers_outcomes_and_name_who_they_care_for(
+    records: list[dict],
+) -> None:
+    carers = [r for r in records if r["subject"]["role"] == "carer"]
+    assert carers and all(r["framework"] == "carers" for r in carers)
+    assert all(r["subject"]["cared_for_ref"] for r in carers)
+    assert all(r["subject"]["client_group"] == "carer_support" for r in carers)
+
+
+# --- the stories the dashboards tell --------------------------------------------------------
+
+
+def test_north_is_safe_but_rarely_sees_people_and_blames_transport(records: list[dict]) -> None:
+    north = review_statuses(records, "seeing_people", in_team("LOCHARD-N"))
+    for other in ("LOCHARD-S", "LOCHARD-MH"):
+        elsewhere = review_statuses(records, "seeing_people", in_team(other))
+        assert share(north, "not_achieved") > share(elsewhere, "not_achieved") + 0.1
+    north_safe = review_statuses(records, "feeling_safe", in_team("LOCHARD-N"))
+    south_safe = review_statuses(records, "feeling_safe", in_team("LOCHARD-S"))
+    assert share(north_safe, "achieved") > share(south_safe, "achieved") + 0.15
+    barriers = Counter(
+        barrier
+        for r in records
+        if r["team"] == "LOCHARD-N"
+        for o in r["outcomes"]
+        if o["code"] == "seeing_people"
+        for barrier in o["barriers"]
+    )
+    assert barriers.most_common(1)[0][0] == "transport"
+
+
+def test_mental_health_improves_over_the_quarters(records: list[dict]) -> None:
+    def achieved(keep: Callable[[dict], bool]) -> float:
+        counts: Counter = Counter()
+        for code in ("staying_well", "improved_confidence_and_morale", "reduced_symptoms"):
+            counts += review_statuses(records, code, keep)
+        return share(counts, "achieved")
+
+    first_year = achieved(lambda r: r["team"] == "LOCHARD-MH" and r["date"] < "2025-04-01")
+    second_year = achieved(lambda r: r["team"] == "LOCHARD-MH" and r["date"] >= "2025-04-01")
+    assert second_year > first_year + 0.2
+
+
+def test_learning_disability_has_things_to_do(records: list[dict]) -> None:
+    ld = review_statuses(records, "having_things_to_do", in_team("LOCHARD-LD"))
+    others = review_statuses(records, "having_things_to_do", lambda r: r["team"] != "LOCHARD-LD")
+    assert share(ld, "achieved") > share(others, "achieved") + 0.2
+
+
+def test_carers_struggle_most_for_a_life_of_their_own(records: list[dict]) -> None:
+    carers = [r for r in records if r["subject"]["role"] == "carer"]
+    life = review_statuses(carers, "life_of_their_own")
+    rest: Counter = Counter()
+    for code in ("cared_for_quality_of_life", "informed_skilled_equipped", "choices_in_caring"):
+        rest += review_statuses(carers, code)
+    assert share(life, "achieved") < share(rest, "achieved") - 0.2
+    barriers = Counter(
+        barrier
+        for r in carers
+        for o in r["outcomes"]
+        if o["code"] == "life_of_their_own"
+        for barrier in o["barriers"]
+    )
+    assert {code for code, _ in barriers.most_common(2)} == {"time_limited", "resources"}
+
+
+def test_independent_interviewers_hold_a_tenth_of_reviews_and_hear_less_good_news(
+    records: list[dict],
+) -> None:
+    reviews = [r for r in records if r["type"] == "review"]
+    independent = [r for r in reviews if r["interviewer"] == "independent"]
+    assert 0.05 <= len(independent) / len(reviews) <= 0.16
+    assert all(r["interviewer"] == "practitioner" for r in records if r["type"] != "review")
+
+    def achieved(group: list[dict]) -> float:
+        statuses = Counter(o["status"] for r in group for o in r["outcomes"])
+        return statuses["achieved"] / sum(statuses.values())
+
+    practitioner = [r for r in reviews if r["interviewer"] == "practitioner"]
+    assert achieved(independent) < achieved(practitioner)
+
+
+# --- a target number ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("count", [0, 1, 25, 2000])
+def test_a_target_count_gives_exactly_that_many(count: int) -> None:
+    lines = list(
+        demo_conversation_lines(people=demo_like_people(), today=TODAY, target_count=count)
+    )
+    assert len(lines) == count
+    ids = {(json.loads(line)["partnership"], json.loads(line)["id"]) for line in lines}
+    assert len(ids) == count
+
+
+def test_a_small_target_still_covers_every_team() -> None:
+    records = demo_conversation_records(people=demo_like_people(), today=TODAY, target_count=60)
+    assert {r["team"] for r in records} == {
+        "LOCHARD-N",
+        "LOCHARD-S",
+        "LOCHARD-MH",
+        "LOCHARD-LD",
+        "LOCHARD-CS",
+        "GLENMOR-C",
+    }
+
+
+def test_a_large_target_makes_up_more_people_in_the_same_teams() -> None:
+    records = demo_conversation_records(people=demo_like_people(), today=TODAY, target_count=2000)
+    refs = {r["subject"]["ref"] for r in records}
+    assert "N-1001" in refs and "CS-1001" in refs
+    made_up_carer = next(r for r in records if r["subject"]["ref"] == "CS-1001")
+    assert made_up_carer["team"] == "LOCHARD-CS"
+    assert made_up_carer["subject"]["cared_for_ref"] == "N-0001"
+
+
+# --- with the database: the real importer and the command -----------------------------------
+
+
+@pytest.fixture
+def demo_organisation(db) -> None:
+    seed_organisation()
+
+
+def test_every_demo_line_passes_the_importers_check(demo_organisation: None) -> None:
+    lines = list(
+        demo_conversation_lines(people=demo_subjects(), today=timezone.localdate(), seed=2026)
+    )
+    assert 600 <= len(lines) <= 1000
+    check = conversations_check(lines)
+    assert check.problems == []
+    assert check.conversations == len(lines)
+
+
+def test_seeded_people_keep_their_client_group_and_carers_their_link(
+    demo_organisation: None,
+) -> None:
+    subjects = {subject.ref: subject for subject in demo_subjects()}
+    assert len(subjects) == Person.objects.count()
+    carer = subjects["CS-0001"]
+    assert (carer.role, carer.team, carer.client_group) == ("carer", "LOCHARD-CS", "carer_support")
+    assert carer.cared_for_ref == Person.objects.get(ref="CS-0001").cares_for.get().ref
+    person = Person.objects.get(ref="MH-0001")
+    assert subjects["MH-0001"].client_group == person.client_group.code
+
+
+def test_seed_demo_twice_does_not_duplicate(db) -> None:
+    out = StringIO()
+    call_command("seed_demo", conversations=40, allow_production=True, stdout=out)
+    assert "40 held (40 created" in out.getvalue()
+    ids = set(Conversation.objects.values_list("partnership__code", "external_id"))
+    records = OutcomeRecord.objects.count()
+
+    out = StringIO()
+    call_command("seed_demo", conversations=40, allow_production=True, stdout=out)
+    assert "40 held (0 created, 0 updated, 40 unchanged, 0 removed)" in out.getvalue()
+    assert set(Conversation.objects.values_list("partnership__code", "external_id")) == ids
+    assert OutcomeRecord.objects.count() == records
+    assert not Conversation.objects.filter(practitioner__isnull=True).exists()
+
+
+def test_seeding_again_puts_back_what_was_changed(db) -> None:
+    seed_organisation()
+    seed_conversations(count=30)
+    record = OutcomeRecord.objects.filter(conversation__external_id__startswith="demo-").first()
+    words = record.words
+    record.words = "Changed in the browser."
+    record.save()
+    pk = record.conversation_id
+
+    seeded = seed_conversations(count=30)
+
+    assert (seeded.created, seeded.updated, seeded.unchanged) == (0, 1, 29)
+    assert OutcomeRecord.objects.get(conversation_id=pk, outcome=record.outcome).words == words
+    assert Conversation.objects.count() == 30
+
+
+def test_a_smaller_count_removes_demo_conversations_but_nothing_else(db) -> None:
+    seed_organisation()
+    seed_conversations(count=30)
+    not_demo = json.loads(
+        next(demo_conversation_lines(people=demo_subjects(), today=timezone.localdate()))
+    )
+    not_demo["id"] = "ext-1"
+    conversations_import([json.dumps(not_demo)])
+
+    seeded = seed_conversations(count=10)
+
+    assert (seeded.unchanged, seeded.removed) == (10, 20)
+    assert seed_conversations(count=0).removed == 10
+    assert list(Conversation.objects.values_list("external_id", flat=True)) == ["ext-1"]
+
+
+def test_conversations_must_be_a_whole_number(db) -> None:
+    with pytest.raises(CommandError, match="conversations"):
+        call_command(
+            "seed_demo",
+            "--conversations",
+            "-3",
+            "--allow-production",
+            stdout=StringIO(),
+            stderr=StringIO(),
+        )
