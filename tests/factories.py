@@ -125,3 +125,59 @@ def start_conversation(
         date_held=date_held or datetime.date(2026, 5, 14),
         by=by,
     )
+
+
+def answered_conversation(
+    *,
+    person: Person,
+    team: Team,
+    date_held,
+    answers: dict[str, str],
+    role: str = "user",
+    status: str = "completed",
+    completed_at=None,
+    type: str = "review",
+    interviewer: str = "practitioner",
+    outcomes: dict[str, str] | None = None,
+):
+    """A conversation written straight to the database with the given measure answers
+    (``{"NM1": "yes"}``) and outcome statuses (``{"feeling_safe": "achieved"}``): for
+    reporting tests, which need exact control of dates, sign-off times and answers."""
+    import datetime
+
+    from django.utils import timezone
+
+    from conversations.models import Conversation, MeasureAnswer, OutcomeRecord
+    from frameworks.models import Measure
+
+    version = framework_version(*(("users", "2012") if role == "user" else ("carers", "2013")))
+    if completed_at is None and status == "completed":
+        completed_at = timezone.make_aware(
+            datetime.datetime.combine(date_held, datetime.time(17, 0))
+        )
+    conversation = Conversation.objects.create(
+        partnership=team.partnership,
+        subject=person,
+        subject_role=role,
+        team=team,
+        type=type,
+        framework_version=version,
+        date_held=date_held,
+        interviewer=interviewer,
+        status=status,
+        completed_at=completed_at,
+    )
+    measures = {m.code: m for m in Measure.objects.all()}
+    MeasureAnswer.objects.bulk_create(
+        MeasureAnswer(conversation=conversation, measure=measures[code], answer=answer)
+        for code, answer in answers.items()
+    )
+    if outcomes:
+        by_code = {o.code: o for o in version.outcomes.all()}
+        OutcomeRecord.objects.bulk_create(
+            OutcomeRecord(
+                conversation=conversation, outcome=by_code[code], matters=True, status=status_
+            )
+            for code, status_ in outcomes.items()
+        )
+    return conversation
