@@ -22,6 +22,7 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("frameworks/", include("frameworks.urls")),
+    path("reports/", include("reporting.urls")),
     path("", include("conversations.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -86,15 +86,18 @@ def suppress(
     interval blanked; the denominator stays. Secondary, for breakdowns: within each row set
     (rows sharing the ``row_set`` columns, e.g. one measure across teams), where exactly one
     row is suppressed, the row with the next smallest denominator is suppressed too, so that
-    the hidden value cannot be worked out by subtraction from a total. Adds a ``suppressed``
-    boolean column.
+    the hidden value cannot be worked out by subtraction from a total. Rows with nothing
+    counted (denominator 0) are marked suppressed but need no second cell hidden. Adds a
+    ``suppressed`` boolean column.
     """
     frame = frame.copy()
     frame["suppressed"] = frame["denominator"].astype(int) < threshold
     if row_set is not None and len(frame):
         groups = frame.groupby(row_set, sort=False, dropna=False) if row_set else [(None, frame)]
         for _, group in groups:
-            hidden = group[group["suppressed"]]
+            # A cell with nothing counted hides nothing (0 of 0 is known from the total),
+            # so only cells with a small, non-zero denominator need a second cell hidden.
+            hidden = group[group["suppressed"] & (group["denominator"].astype(int) > 0)]
             if len(hidden) != 1 or len(group) < 2:
                 continue
             visible = group[~group["suppressed"]].sort_values("denominator", kind="stable")

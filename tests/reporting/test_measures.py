@@ -121,3 +121,12 @@ def test_threshold_is_a_setting():
     result = suppress(frame([("NM1", "", 8, 9)]), threshold=10)
 
     assert bool(result.loc[0, "suppressed"]) and result.loc[0, "numerator"] is None
+
+
+def test_a_cell_with_nothing_counted_does_not_trigger_secondary_suppression():
+    rows = [("NM4", "east", 0, 0), ("NM4", "west", 9, 12), ("NM4", "north", 5, 8)]
+
+    result = suppress(frame(rows), threshold=5, row_set=["measure_code"])
+
+    assert list(result["suppressed"]) == [True, False, False]
+    assert result.loc[1, "numerator"] == 9

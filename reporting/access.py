@@ -1,0 +1,65 @@
+"""Who may see which reports. Scope is resolved here, once, and every reporting view asks
+for it: a team or partnership outside the user's reach is a 404, never an empty page."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.http import Http404, HttpRequest
+
+from conversations.access import staff_scope
+from conversations.models import Partnership, Team
+from reporting.selectors import Scope
+
+
+@dataclass(frozen=True)
+class ReportingReach:
+    """The teams whose dashboards a user may read, and the partnerships they may read whole."""
+
+    partnerships: tuple[Partnership, ...]
+    teams: tuple[Team, ...]
+
+    @property
+    def any(self) -> bool:
+        return bool(self.partnerships or self.teams)
+
+
+def reporting_reach(user) -> ReportingReach:
+    """Practitioners and team leaders: their own teams. Partnership leads: every team of their
+    partnership, and the partnership as a whole."""
+    scope = staff_scope(user)
+    partnerships = tuple(Partnership.objects.filter(pk__in=scope.lead_partnership_ids))
+    teams = tuple(
+        Team.objects.filter(pk__in=scope.team_ids)
+        .union(Team.objects.filter(partnership__in=partnerships))
+        .order_by("name")
+    )
+    return ReportingReach(partnerships=partnerships, teams=teams)
+
+
+def resolve_scope(request: HttpRequest) -> Scope:
+    """The scope a reporting page asks for with ``?team=<code>`` (one team) or nothing (the
+    user's whole reach: a lead's partnership, or all of a practitioner's teams).
+    Raises Http404 for anything outside the user's reach."""
+    reach = reporting_reach(request.user)
+    if not reach.any:
+        raise Http404("No reports for this account")
+    team_code = request.GET.get("team", "").strip()
+    if team_code:
+        team = next((t for t in reach.teams if t.code == team_code), None)
+        if team is None:
+            raise Http404("Team not found")
+        return Scope(partnership=team.partnership, teams=(team,))
+    if reach.partnerships:
+        return Scope(partnership=reach.partnerships[0])
+    # Teams of two partnerships never mix in one figure: take the first partnership's teams.
+    first = min(reach.teams, key=lambda t: (t.partnership_id, t.name))
+    teams = tuple(t for t in reach.teams if t.partnership_id == first.partnership_id)
+    return Scope(partnership=first.partnership, teams=teams)
+
+
+def led_partnership_or_404(user) -> Partnership:
+    reach = reporting_reach(user)
+    if not reach.partnerships:
+        raise Http404("Only partnership leads can do this")
+    return reach.partnerships[0]

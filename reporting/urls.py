@@ -1,0 +1,10 @@
+from reporting.views import dashboard, drilldown, returns, targets
+
+app_name = "reporting"
+
+urlpatterns = [
+    *dashboard.urlpatterns,
+    *drilldown.urlpatterns,
+    *targets.urlpatterns,
+    *returns.urlpatterns,
+]

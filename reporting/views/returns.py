@@ -1,0 +1,5 @@
+"""Reporting pages: returns (being built)."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
