@@ -24,7 +24,7 @@ import json
 import random
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from conversations.demo_narratives import (
@@ -195,7 +195,7 @@ HELPERS: dict[str, tuple[str, ...]] = {
 DEFAULT_HELPERS = ("my support worker", "the home carers", "the rehab assistant")
 PLACES = ("the shops", "the post office", "the bus stop", "the village", "the park")
 CARED_FOR = ("my husband", "my wife", "my mum", "my dad", "my son", "my daughter", "my partner")
-ACTION_OWNERS = ("worker", "worker", "worker", "person", "family", "provider")
+ACTION_OWNERS = ("worker",) * 6 + ("person", "family", "provider")
 
 
 @dataclass(frozen=True)
@@ -224,6 +224,9 @@ class _Profile:
     general: float
     per_outcome: dict[str, float]
     matters: list[str]
+    # What a person hopes for, and the action agreed, stay the same from one conversation to
+    # the next (an action not yet done is carried forward).
+    kept: dict[tuple[str, str], str] = field(default_factory=dict)
 
 
 def demo_window(today: date, quarters: int = 8) -> tuple[date, date]:
@@ -478,6 +481,13 @@ def _fill(profile: _Profile, options: tuple[str, ...]) -> str:
     return profile.rng.choice(options).format(**profile.slots)
 
 
+def _kept(profile: _Profile, code: str, part: str, options: tuple[str, ...]) -> str:
+    key = (code, part)
+    if key not in profile.kept:
+        profile.kept[key] = _fill(profile, options)
+    return profile.kept[key]
+
+
 def _narrative(profile: _Profile, code: str) -> Narrative:
     if code == "seeing_people" and profile.rural:
         return RURAL_SEEING_PEOPLE
@@ -503,8 +513,8 @@ def _barriers(profile: _Profile, code: str) -> list[str]:
         likely = ["resources", "information", "not_joined_up", "staffing", "time_limited", "other"]
     first = rng.choice(likely)
     chosen = [first]
-    if rng.random() < 0.25:
-        second = rng.choice(list(BARRIER_WORDS))
+    if rng.random() < 0.12:
+        second = rng.choice(likely)
         if second != first:
             chosen.append(second)
     return chosen
@@ -517,7 +527,7 @@ def _barrier_words(profile: _Profile, barriers: list[str]) -> str:
 
 def _action_text(profile: _Profile, code: str, held: date) -> str:
     narrative = _narrative(profile, code)
-    what = _fill(profile, narrative.actions)
+    what = _kept(profile, code, "action", narrative.actions)
     owner = profile.rng.choice(ACTION_OWNERS)
     who = {
         "worker": "the worker",
@@ -665,7 +675,7 @@ def _outcome(
             record["actions"] = ""
     else:
         record["status"] = None
-        record["words"] = _fill(profile, narrative.hope)
+        record["words"] = _kept(profile, code, "hope", narrative.hope)
         record["helping"] = ""
         if score < 0.2:
             barriers = _barriers(profile, code)

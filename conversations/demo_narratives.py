@@ -726,8 +726,8 @@ BARRIER_WORDS: dict[str, tuple[str, ...]] = {
     ),
     "resources": (
         "There's a waiting list for everything.",
-        "The group lost its funding and closed.",
         "There isn't the money for what would really help.",
+        "I was told it would be months before anything could start.",
     ),
     "time_limited": (
         "The support finished after six weeks, before I was ready.",
@@ -744,8 +744,8 @@ BARRIER_WORDS: dict[str, tuple[str, ...]] = {
         "Health and social care each think the other one is sorting it.",
     ),
     "other": (
-        "My own health got in the way over the winter.",
-        "The weather kept me in for weeks.",
+        "Being unwell over the winter set me back.",
+        "Things at home have been difficult lately.",
     ),
 }
 

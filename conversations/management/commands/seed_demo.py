@@ -67,7 +67,8 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo conversations: {seeded.conversations} held ({seeded.created} created, "
-                f"{seeded.updated} updated, {seeded.unchanged} unchanged, {seeded.removed} removed)."
+                f"{seeded.updated} updated, {seeded.unchanged} unchanged, "
+                f"{seeded.removed} removed)."
             )
         )
         self.stdout.write(
