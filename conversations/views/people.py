@@ -15,7 +15,6 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods
 
 from conversations import selectors
-from conversations.charts import outcomes_over_time_svg
 from conversations.forms import PersonFilterForm, PersonForm
 from conversations.models import Conversation, Person, Team
 from conversations.services.recording import audit_view
@@ -87,6 +86,9 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .latest_first()
     )
     histories = selectors.history_by_role(selectors.outcome_history(person, user=user))
+    # matplotlib takes seconds to import: load it only when a chart is drawn.
+    from conversations.charts import outcomes_over_time_svg
+
     charts = [
         {
             "history": history,
