@@ -132,3 +132,129 @@ def measure_counts(
         columns=["measure__code", "period_label", "cell", "numerator", "denominator"],
     )
     return frame.rename(columns={"measure__code": "measure_code", "period_label": "period"})
+
+
+# --- Outcomes at review: targets and the words behind a figure -------------------------------
+
+RATED_STATUSES = ("achieved", "partly_achieved", "not_achieved")
+
+
+def outcome_families(codes: Sequence[str]) -> dict[str, frozenset[int]]:
+    """``code -> ids of every outcome counted as that code``: the outcomes with that code in
+    any framework version, and every earlier outcome mapped onto one of them through
+    ``OutcomeEquivalence``, following chains (2007 → 2012 → …). So ``having_a_say`` also
+    finds users 2007 ``choice``. An unknown code maps to an empty set. Two queries."""
+    from frameworks.models import Outcome, OutcomeEquivalence
+
+    codes = list(dict.fromkeys(codes))
+    if not codes:
+        return {}
+    own: dict[str, set[int]] = {code: set() for code in codes}
+    for pk, code in Outcome.objects.filter(code__in=codes).values_list("pk", "code"):
+        own[code].add(pk)
+    earlier_of: dict[int, set[int]] = {}
+    for earlier, later in OutcomeEquivalence.objects.values_list("earlier_id", "later_id"):
+        earlier_of.setdefault(later, set()).add(earlier)
+    families: dict[str, frozenset[int]] = {}
+    for code, ids in own.items():
+        found, todo = set(ids), list(ids)
+        while todo:
+            for earlier in earlier_of.get(todo.pop(), ()):
+                if earlier not in found:  # a loop in the data would otherwise never end
+                    found.add(earlier)
+                    todo.append(earlier)
+        families[code] = frozenset(found)
+    return families
+
+
+def completed_reviews(*, scope: Scope, period: Period) -> QuerySet:
+    """Signed-off reviews held in ``period`` within ``scope``."""
+    from conversations.models import Conversation, ConversationType
+
+    reviews = Conversation.objects.filter(
+        partnership=scope.partnership,
+        status=ConversationStatus.COMPLETED,
+        type=ConversationType.REVIEW,
+        date_held__gte=period.first_day,
+        date_held__lte=period.last_day,
+    )
+    if scope.teams:
+        reviews = reviews.filter(team__in=scope.teams)
+    return reviews
+
+
+def outcome_achieved_rate(
+    *, scope: Scope, period: Period, outcome_codes: Sequence[str]
+) -> pd.DataFrame:
+    """Each outcome's ``achieved`` rate at review (spec §6): among completed reviews in the
+    period and scope that rated the outcome (achieved, partly or not achieved; outcomes of
+    earlier versions mapped through ``OutcomeEquivalence``), how many rated it achieved.
+
+    The unit is the review: where two earlier outcomes became one (users 2007 "living as you
+    want" and "living where you want"), a review counts as achieved only if none of them was
+    rated less. Columns ``outcome_code, numerator, denominator``, one row per code asked for
+    (zeros when nothing counted). Unsuppressed: callers apply disclosure control. Three
+    queries, however many codes.
+    """
+    from django.db.models import Exists, OuterRef
+
+    from conversations.models import OutcomeRecord
+
+    families = outcome_families(outcome_codes)
+    aggregates: dict[str, Count] = {}
+    for index, code in enumerate(families):
+        records = OutcomeRecord.objects.filter(
+            conversation=OuterRef("pk"), outcome_id__in=families[code]
+        )
+        rated = Q(Exists(records.filter(status__in=RATED_STATUSES)))
+        short = Q(Exists(records.filter(status__in=RATED_STATUSES[1:])))
+        aggregates[f"denominator_{index}"] = Count("pk", filter=rated)
+        aggregates[f"numerator_{index}"] = Count("pk", filter=rated & ~short)
+    counts = (
+        completed_reviews(scope=scope, period=period).aggregate(**aggregates) if aggregates else {}
+    )
+    return pd.DataFrame(
+        [
+            {
+                "outcome_code": code,
+                "numerator": counts.get(f"numerator_{index}") or 0,
+                "denominator": counts.get(f"denominator_{index}") or 0,
+            }
+            for index, code in enumerate(families)
+        ],
+        columns=["outcome_code", "numerator", "denominator"],
+    )
+
+
+def records_behind_figure(
+    *,
+    scope: Scope,
+    period: Period,
+    outcome_code: str = "",
+    status: str = "",
+    barrier_code: str = "",
+) -> QuerySet:
+    """The outcome records in completed conversations held in ``period`` within ``scope``
+    that make up a figure: an outcome's records with ``status`` at review (completed reviews
+    only), and/or the records carrying a barrier code (any completed conversation). The
+    outcome is mapped across versions through ``OutcomeEquivalence``. Newest first."""
+    from conversations.models import Conversation, OutcomeRecord
+
+    conversations = Conversation.objects.filter(
+        partnership=scope.partnership,
+        status=ConversationStatus.COMPLETED,
+        date_held__gte=period.first_day,
+        date_held__lte=period.last_day,
+    )
+    if scope.teams:
+        conversations = conversations.filter(team__in=scope.teams)
+    records = OutcomeRecord.objects.filter(conversation__in=conversations)
+    if outcome_code:
+        records = records.filter(outcome_id__in=outcome_families([outcome_code])[outcome_code])
+    if status:
+        records = records.filter(status=status, conversation__type="review")
+    if barrier_code:
+        records = records.filter(barriers__code=barrier_code)
+    return records.order_by(
+        "-conversation__date_held", "-conversation__completed_at", "-conversation_id", "pk"
+    )
