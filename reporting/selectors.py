@@ -186,32 +186,29 @@ def completed_reviews(*, scope: Scope, period: Period) -> QuerySet:
 def outcome_achieved_rate(
     *, scope: Scope, period: Period, outcome_codes: Sequence[str]
 ) -> pd.DataFrame:
-    """Each outcome's ``achieved`` rate at review (spec §6): among completed reviews in the
-    period and scope that rated the outcome (achieved, partly or not achieved; outcomes of
-    earlier versions mapped through ``OutcomeEquivalence``), how many rated it achieved.
-
-    The unit is the review: where two earlier outcomes became one (users 2007 "living as you
-    want" and "living where you want"), a review counts as achieved only if none of them was
-    rated less. Columns ``outcome_code, numerator, denominator``, one row per code asked for
+    """Each outcome's ``achieved`` rate at review (spec §6): of the outcome records rated
+    achieved, partly or not achieved in completed reviews held in the period within the
+    scope, how many were achieved. Outcomes of earlier versions count through
+    ``OutcomeEquivalence`` (users 2007 ``choice`` counts as ``having_a_say``), as on the
+    dashboard. Columns ``outcome_code, numerator, denominator``, one row per code asked for
     (zeros when nothing counted). Unsuppressed: callers apply disclosure control. Three
     queries, however many codes.
     """
-    from django.db.models import Exists, OuterRef
-
     from conversations.models import OutcomeRecord
 
     families = outcome_families(outcome_codes)
     aggregates: dict[str, Count] = {}
     for index, code in enumerate(families):
-        records = OutcomeRecord.objects.filter(
-            conversation=OuterRef("pk"), outcome_id__in=families[code]
-        )
-        rated = Q(Exists(records.filter(status__in=RATED_STATUSES)))
-        short = Q(Exists(records.filter(status__in=RATED_STATUSES[1:])))
-        aggregates[f"denominator_{index}"] = Count("pk", filter=rated)
-        aggregates[f"numerator_{index}"] = Count("pk", filter=rated & ~short)
+        mine = Q(outcome_id__in=families[code])
+        aggregates[f"denominator_{index}"] = Count("pk", filter=mine)
+        aggregates[f"numerator_{index}"] = Count("pk", filter=mine & Q(status="achieved"))
     counts = (
-        completed_reviews(scope=scope, period=period).aggregate(**aggregates) if aggregates else {}
+        OutcomeRecord.objects.filter(
+            conversation__in=completed_reviews(scope=scope, period=period),
+            status__in=RATED_STATUSES,
+        ).aggregate(**aggregates)
+        if aggregates
+        else {}
     )
     return pd.DataFrame(
         [
