@@ -1,0 +1,158 @@
+"""Local improvement targets (spec §6): who may see and set them, and how each is doing.
+
+Team staff see their teams' targets; partnership leads see the partnership's and every team's.
+Team leaders set targets for the teams they lead; partnership leads set the partnership's.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Q, QuerySet
+
+from conversations.access import StaffScope, staff_scope
+from conversations.models import Target
+from frameworks.models import Outcome
+from frameworks.periods import Period, PeriodError
+from reporting.figures import measure_figures, suppression_threshold
+from reporting.measures import percentage, target_status
+from reporting.selectors import Scope, outcome_achieved_rate
+
+STATUS_LABELS: dict[str, str] = {"met": "Met", "not_met": "Not met", "no_data": "No data"}
+
+
+def targets_visible_to(user) -> QuerySet[Target]:
+    """Targets of the user's teams, and for a partnership lead every target of the partnership."""
+    scope = staff_scope(user)
+    return Target.objects.filter(
+        Q(team_id__in=scope.team_ids) | Q(partnership_id__in=scope.lead_partnership_ids)
+    )
+
+
+def targets_editable_by(user) -> QuerySet[Target]:
+    """Targets the user may change: their led teams' and, for a lead, the partnership-level."""
+    scope = staff_scope(user)
+    return Target.objects.filter(
+        Q(team_id__in=scope.led_team_ids)
+        | Q(team__isnull=True, partnership_id__in=scope.lead_partnership_ids)
+    )
+
+
+def can_set_targets(user) -> bool:
+    scope = staff_scope(user)
+    return bool(scope.led_team_ids or scope.lead_partnership_ids)
+
+
+def can_edit(scope: StaffScope, target: Target) -> bool:
+    if target.team_id is not None:
+        return target.team_id in scope.led_team_ids
+    return target.partnership_id in scope.lead_partnership_ids
+
+
+def target_periods(today: date, *, years: int = 3) -> list[Period]:
+    """The current financial year and the next ``years - 1``, each followed by its quarters."""
+    first = Period.year_containing(today).start_year
+    periods: list[Period] = []
+    for year in range(first, first + years):
+        periods.append(Period(year))
+        periods.extend(Period(year, quarter) for quarter in range(1, 5))
+    return periods
+
+
+def period_label(period: Period) -> str:
+    """``2026-27 Q1 (April to June 2026)``."""
+    first, last = period.first_day, period.last_day
+    if first.year == last.year:
+        span = f"{first:%B} to {last:%B %Y}"
+    else:
+        span = f"{first:%B %Y} to {last:%B %Y}"
+    return f"{period} ({span})"
+
+
+def outcome_labels(codes: Iterable[str]) -> dict[str, str]:
+    """``code -> label`` as the newest framework version words it. One query."""
+    labels: dict[str, str] = {}
+    rows = Outcome.objects.filter(code__in=set(codes)).order_by("version__version", "pk")
+    for code, label in rows.values_list("code", "label"):
+        labels[code] = label  # later versions overwrite earlier ones
+    return labels
+
+
+@dataclass(frozen=True)
+class Progress:
+    """How a target is doing in its own period: ``actual`` is the percentage (None when
+    nothing was counted, it was suppressed, or the period has not begun)."""
+
+    actual: Decimal | None
+    denominator: int
+    status: str  # met, not_met or no_data
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS.get(self.status, "")
+
+
+NO_DATA = Progress(actual=None, denominator=0, status="no_data")
+
+
+def _scope_of(target: Target) -> Scope:
+    return Scope(partnership=target.partnership, teams=(target.team,) if target.team_id else ())
+
+
+def target_progress(targets: Sequence[Target], *, today: date) -> dict[int, Progress]:
+    """``target pk -> Progress`` for each target in its own scope and period.
+
+    Measure targets use the national-measure figures (so suppression is applied exactly as on
+    the dashboard); outcome targets use the outcome's achieved rate at review, suppressed
+    below the disclosure threshold. Periods that have not begun have no data and cost no
+    query; otherwise a few queries per distinct scope and period.
+    """
+    groups: dict[tuple[int, int | None, str], list[Target]] = defaultdict(list)
+    progress: dict[int, Progress] = {}
+    for target in targets:
+        try:
+            period = Period.parse(target.period)
+        except PeriodError:
+            progress[target.pk] = NO_DATA
+            continue
+        if period.first_day > today:
+            progress[target.pk] = NO_DATA
+            continue
+        groups[(target.partnership_id, target.team_id, str(period))].append(target)
+    threshold = suppression_threshold()
+    for (_, _, period_text), group in groups.items():
+        scope, period = _scope_of(group[0]), Period.parse(period_text)
+        measure_targets = [t for t in group if t.measure_id]
+        if measure_targets:
+            figures = measure_figures(scope=scope, periods=[period]).set_index("measure_code")
+            for target in measure_targets:
+                row = figures.loc[target.measure.code]
+                progress[target.pk] = Progress(
+                    actual=row["percentage"],
+                    denominator=int(row["denominator"]),
+                    status=target_status(
+                        row["percentage"], target.target, suppressed=bool(row["suppressed"])
+                    ),
+                )
+        outcome_targets = [t for t in group if not t.measure_id]
+        if outcome_targets:
+            rates = outcome_achieved_rate(
+                scope=scope,
+                period=period,
+                outcome_codes=[t.outcome_code for t in outcome_targets],
+            ).set_index("outcome_code")
+            for target in outcome_targets:
+                numerator = int(rates.loc[target.outcome_code, "numerator"])
+                denominator = int(rates.loc[target.outcome_code, "denominator"])
+                suppressed = denominator < threshold
+                actual = None if suppressed else percentage(numerator, denominator)
+                progress[target.pk] = Progress(
+                    actual=actual,
+                    denominator=denominator,
+                    status=target_status(actual, target.target, suppressed=suppressed),
+                )
+    return progress
