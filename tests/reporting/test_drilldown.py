@@ -1,0 +1,260 @@
+"""From a figure to the words behind it: scope, filters, equivalence, bad links, query bound."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from conversations.models import Action, OutcomeRecord
+from frameworks.models import BarrierCode, Outcome
+from tests.factories import PersonFactory, answered_conversation
+
+pytestmark = pytest.mark.django_db
+
+URL = reverse("reporting:drilldown")
+DAY = datetime.date(2026, 5, 20)
+NOT_ACHIEVED = {"outcome": "feeling_safe", "status": "not_achieved", "period": "2026-27"}
+
+
+def review_with_words(
+    team,
+    *,
+    ref: str,
+    words: str,
+    outcome: str = "feeling_safe",
+    status: str = "not_achieved",
+    barriers: tuple[str, ...] = (),
+    day=DAY,
+    type: str = "review",
+    conversation_status: str = "completed",
+) -> OutcomeRecord:
+    person = PersonFactory(partnership=team.partnership, ref=ref, teams=[team])
+    conversation = answered_conversation(
+        person=person,
+        team=team,
+        date_held=day,
+        answers={},
+        outcomes={outcome: status},
+        type=type,
+        status=conversation_status,
+    )
+    record = conversation.outcome_records.get()
+    record.words = words
+    record.helping = f"helping {ref}"
+    record.barrier_words = f"in the way {ref}"
+    record.save()
+    record.barriers.set(BarrierCode.objects.filter(code__in=barriers))
+    Action.objects.create(record=record, what=f"action for {ref}", owner="services", due=day)
+    return record
+
+
+def words_on(response) -> set[str]:
+    return {record.words for record in response.context["page"]}
+
+
+# --- access ---------------------------------------------------------------------------------
+
+
+def test_anonymous_goes_to_login(client):
+    response = client.get(URL, NOT_ACHIEVED)
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+
+
+def test_post_is_not_allowed(client, team_leader):
+    client.force_login(team_leader)
+    assert client.post(URL, NOT_ACHIEVED).status_code == 405
+
+
+def test_team_leader_sees_only_their_teams_words(client, team_leader, team, other_team):
+    review_with_words(team, ref="E-1", words="I don't feel safe at night.")
+    review_with_words(other_team, ref="W-1", words="West words, never shown to East.")
+    client.force_login(team_leader)
+    response = client.get(URL, NOT_ACHIEVED)
+    assert response.status_code == 200
+    assert words_on(response) == {"I don't feel safe at night."}
+    html = response.content.decode()
+    assert "West words" not in html and "W-1" not in html
+    # Asking for East explicitly gives the same; asking for West is outside reach.
+    assert words_on(client.get(URL, {**NOT_ACHIEVED, "team": team.code})) == {
+        "I don't feel safe at night."
+    }
+    assert client.get(URL, {**NOT_ACHIEVED, "team": other_team.code}).status_code == 404
+
+
+def test_foreign_team_is_404(client, team_leader, foreign_team):
+    client.force_login(team_leader)
+    assert client.get(URL, {**NOT_ACHIEVED, "team": foreign_team.code}).status_code == 404
+    assert client.get(URL, {**NOT_ACHIEVED, "team": "no-such-team"}).status_code == 404
+
+
+def test_outsider_and_outside_lead_never_see_this_partnership(client, team, outsider, outside_lead):
+    review_with_words(team, ref="E-1", words="Orkney words")
+    for user in (outsider, outside_lead):
+        client.force_login(user)
+        response = client.get(URL, NOT_ACHIEVED)
+        assert response.status_code == 200
+        assert words_on(response) == set()
+        assert client.get(URL, {**NOT_ACHIEVED, "team": team.code}).status_code == 404
+
+
+def test_partnership_lead_sees_every_team_and_can_narrow(
+    client, partnership_lead, team, other_team
+):
+    review_with_words(team, ref="E-1", words="east")
+    review_with_words(other_team, ref="W-1", words="west")
+    client.force_login(partnership_lead)
+    assert words_on(client.get(URL, NOT_ACHIEVED)) == {"east", "west"}
+    assert words_on(client.get(URL, {**NOT_ACHIEVED, "team": other_team.code})) == {"west"}
+
+
+# --- what is listed -------------------------------------------------------------------------
+
+
+def test_lists_the_record_with_links_words_helping_barriers_and_actions(client, team_leader, team):
+    record = review_with_words(
+        team, ref="E-7", words="Scared of the stairs.", barriers=("transport", "staffing")
+    )
+    client.force_login(team_leader)
+    response = client.get(URL, NOT_ACHIEVED)
+    html = response.content.decode()
+    conversation = record.conversation
+    assert reverse("conversations:person-detail", args=[conversation.subject.pk]) in html
+    assert reverse("conversations:conversation-detail", args=[conversation.pk]) in html
+    for text in (
+        "E-7",
+        "20 May 2026",
+        "East",
+        "Review",
+        "Feeling safe",
+        "Scared of the stairs.",
+        "helping E-7",
+        "in the way E-7",
+        BarrierCode.objects.get(code="transport").label,
+        BarrierCode.objects.get(code="staffing").label,
+        "action for E-7",
+        "services",
+    ):
+        assert text in html, text
+    assert "<strong>1</strong> outcome record" in html
+
+
+def test_only_that_status_in_completed_reviews_of_the_period(client, team_leader, team):
+    review_with_words(team, ref="A", words="wanted")
+    review_with_words(team, ref="B", words="achieved", status="achieved")
+    review_with_words(team, ref="C", words="draft", conversation_status="draft")
+    review_with_words(team, ref="D", words="assessment", type="assessment")
+    review_with_words(team, ref="E", words="last year", day=datetime.date(2026, 3, 31))
+    review_with_words(team, ref="F", words="other outcome", outcome="seeing_people")
+    client.force_login(team_leader)
+    assert words_on(client.get(URL, NOT_ACHIEVED)) == {"wanted"}
+    last_year = client.get(URL, {**NOT_ACHIEVED, "period": "2025-26"})
+    assert words_on(last_year) == {"last year"}
+    quarter = client.get(URL, {**NOT_ACHIEVED, "period": "2026-27 Q2"})
+    assert words_on(quarter) == set()
+
+
+def test_period_defaults_to_the_current_financial_year(client, team_leader, team, monkeypatch):
+    monkeypatch.setattr("django.utils.timezone.localdate", lambda *a, **k: DAY)
+    review_with_words(team, ref="A", words="this year")
+    client.force_login(team_leader)
+    response = client.get(URL, {"outcome": "feeling_safe", "status": "not_achieved"})
+    assert words_on(response) == {"this year"}
+    assert "2026-27" in response.content.decode()
+
+
+def test_outcome_is_mapped_across_versions(client, team_leader, team):
+    """``having_a_say`` (users 2012) also finds users 2007 ``choice`` records."""
+    review_with_words(team, ref="NEW", words="2012 words", outcome="having_a_say")
+    old = review_with_words(team, ref="OLD", words="placeholder", outcome="feeling_safe")
+    choice = Outcome.objects.in_version("users", "2007").get(code="choice")
+    old.conversation.framework_version = choice.version
+    old.conversation.save()
+    old.outcome = choice
+    old.words = "2007 words"
+    old.save()
+    client.force_login(team_leader)
+    response = client.get(URL, {"outcome": "having_a_say", "status": "not_achieved"})
+    assert words_on(response) == {"2012 words", "2007 words"}
+    assert "Choice" in response.content.decode()  # the record's own outcome label
+
+
+def test_barrier_filter_with_and_without_an_outcome(client, team_leader, team):
+    review_with_words(team, ref="A", words="transport, safe", barriers=("transport",))
+    review_with_words(
+        team,
+        ref="B",
+        words="transport, people",
+        outcome="seeing_people",
+        status="partly_achieved",
+        barriers=("transport", "time_limited"),
+    )
+    review_with_words(team, ref="C", words="staffing", barriers=("staffing",))
+    review_with_words(
+        team, ref="D", words="assessment transport", type="assessment", barriers=("transport",)
+    )
+    client.force_login(team_leader)
+    everything = client.get(URL, {"barrier": "transport", "period": "2026-27"})
+    assert words_on(everything) == {"transport, safe", "transport, people", "assessment transport"}
+    narrowed = client.get(
+        URL, {"barrier": "transport", "outcome": "seeing_people", "period": "2026-27"}
+    )
+    assert words_on(narrowed) == {"transport, people"}
+    both = client.get(URL, {"barrier": "transport", **NOT_ACHIEVED})
+    assert words_on(both) == {"transport, safe"}
+
+
+def test_paginated_by_25_with_a_count(client, team_leader, team):
+    for n in range(27):
+        review_with_words(team, ref=f"R-{n:02d}", words=f"words {n}")
+    client.force_login(team_leader)
+    first = client.get(URL, NOT_ACHIEVED)
+    assert len(first.context["page"]) == 25
+    assert "<strong>27</strong> outcome records" in first.content.decode()
+    second = client.get(URL, {**NOT_ACHIEVED, "page": 2})
+    assert len(second.context["page"]) == 2
+    assert "page=2" in first.content.decode()
+
+
+def test_queries_do_not_grow_with_records(
+    client, partnership_lead, team, other_team, django_assert_max_num_queries
+):
+    client.force_login(partnership_lead)
+    review_with_words(team, ref="X-0", words="w", barriers=("transport",))
+    with django_assert_max_num_queries(20) as few:
+        client.get(URL, NOT_ACHIEVED)
+    for n in range(1, 25):
+        review_with_words(
+            team if n % 2 else other_team,
+            ref=f"X-{n}",
+            words=f"words {n}",
+            barriers=("transport", "staffing"),
+        )
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(URL, NOT_ACHIEVED)
+    assert len(response.context["page"]) == 25
+
+
+# --- bad links ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "params,message",
+    [
+        ({"outcome": "no_such_outcome", "status": "not_achieved"}, "no outcome with the code"),
+        ({"outcome": "feeling_safe", "status": "lost"}, "Status"),
+        ({"barrier": "no_such_barrier"}, "no barrier with the code"),
+        ({**NOT_ACHIEVED, "period": "2026"}, "is not a period"),
+        ({**NOT_ACHIEVED, "period": "2026-28"}, "second year must follow"),
+        ({"status": "not_achieved"}, "A status needs an outcome"),
+        ({"outcome": "feeling_safe"}, "Say which figure to explain"),
+        ({}, "Say which figure to explain"),
+    ],
+)
+def test_bad_params_are_400_with_a_clear_message(client, team_leader, team, params, message):
+    client.force_login(team_leader)
+    response = client.get(URL, params)
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "There is a problem with the link" in html
+    assert message in html
