@@ -108,3 +108,120 @@ def suppress(
             frame[column] = frame[column].astype(object)
             frame.loc[frame["suppressed"], column] = None
     return frame
+
+
+# --- outcomes at review and barriers (dashboard) -------------------------------------------
+
+ACHIEVEMENT_COLUMNS = ("achieved", "partly_achieved", "not_achieved")
+ROLE_ORDER = {"user": 0, "carer": 1}
+MAPPING_COLUMNS = ["outcome_id", "framework", "role", "code", "label", "order", "current"]
+
+
+def resolve_equivalents(outcomes: pd.DataFrame, edges: pd.DataFrame) -> pd.DataFrame:
+    """Where each outcome is counted in the newest framework version.
+
+    ``outcomes`` has one row per published outcome (``outcome_id, framework, role, code,
+    label, order, superseded``); ``edges`` has ``earlier_id, later_id`` (OutcomeEquivalence).
+    Chains are followed (2007 → 2012 → …). Returns one row per outcome and target
+    (``MAPPING_COLUMNS``): an outcome of the newest version maps to itself, an older outcome
+    to each current equivalent (a split outcome gives two rows), and an older outcome with no
+    equivalent to itself with ``current`` False.
+    """
+    info = {int(row.outcome_id): row for row in outcomes.itertuples(index=False)}
+    onward: dict[int, list[int]] = {}
+    for row in edges.itertuples(index=False):
+        onward.setdefault(int(row.earlier_id), []).append(int(row.later_id))
+
+    def targets(outcome_id: int, seen: frozenset[int]) -> list[int]:
+        found: list[int] = []
+        for later in onward.get(outcome_id, []):
+            if later in seen or later not in info:  # a loop in the data would never end
+                continue
+            found.extend(targets(later, seen | {later}) or [later])
+        return found
+
+    rows = []
+    for outcome_id, row in info.items():
+        ends = targets(outcome_id, frozenset({outcome_id})) if row.superseded else []
+        for end in ends or [outcome_id]:
+            target = info[end]
+            rows.append(
+                {
+                    "outcome_id": outcome_id,
+                    "framework": target.framework,
+                    "role": target.role,
+                    "code": target.code,
+                    "label": target.label,
+                    "order": int(target.order),
+                    "current": not bool(target.superseded),
+                }
+            )
+    return pd.DataFrame(rows, columns=MAPPING_COLUMNS)
+
+
+def map_to_current(counts: pd.DataFrame, mapping: pd.DataFrame, *, by: list[str]) -> pd.DataFrame:
+    """Counts per ``outcome_id`` (and the ``by`` columns) re-counted under the newest version's
+    outcomes: each older outcome's count goes to its equivalent(s). Columns: ``framework, role,
+    code, label, order, current``, then ``by``, then ``count``."""
+    keys = ["framework", "role", "code", "label", "order", "current"]
+    if counts.empty:
+        return pd.DataFrame(columns=[*keys, *by, "count"])
+    merged = counts.merge(mapping, on="outcome_id", how="inner")
+    grouped = merged.groupby([*keys, *by], as_index=False, sort=False)["count"].sum()
+    grouped["count"] = grouped["count"].astype(int)
+    return grouped
+
+
+def pivot_counts(mapped: pd.DataFrame, *, column: str, values: list[str]) -> pd.DataFrame:
+    """One row per outcome (framework, role, code…), one count column per ``values`` item of
+    ``column`` (zeros filled in) and ``total``; ordered by role, current first, then order."""
+    keys = ["framework", "role", "code", "label", "order", "current"]
+    if mapped.empty:
+        return pd.DataFrame(columns=[*keys, *values, "total"])
+    table = mapped.pivot_table(
+        index=keys, columns=column, values="count", aggfunc="sum", fill_value=0
+    ).reset_index()
+    table.columns.name = None
+    for value in values:
+        if value not in table:
+            table[value] = 0
+    table[values] = table[values].astype(int)
+    table["total"] = table[values].sum(axis=1).astype(int)
+    table["role_order"] = table["role"].map(ROLE_ORDER).fillna(len(ROLE_ORDER))
+    table = table.sort_values(
+        ["role_order", "current", "order", "code"], ascending=[True, False, True, True]
+    )
+    return table[[*keys, *values, "total"]].reset_index(drop=True)
+
+
+def suppress_rows(
+    frame: pd.DataFrame,
+    *,
+    threshold: int,
+    count_columns: list[str],
+    total_column: str = "total",
+    row_set: list[str] | None = None,
+    complementary: bool = False,
+) -> pd.DataFrame:
+    """Disclosure control for tables of counts: a row whose total is below ``threshold`` shows
+    only its total (its counts become ``None``). With ``complementary``, where exactly one row
+    of a row set (rows sharing the ``row_set`` columns) is hidden with a non-zero total, the
+    row with the next smallest total is hidden too — for tables whose column totals are shown
+    elsewhere, so that the hidden counts cannot be worked out by subtraction. Adds a
+    ``suppressed`` boolean column."""
+    frame = frame.copy()
+    totals = frame[total_column].astype(int)
+    frame["suppressed"] = totals < threshold
+    if complementary and len(frame):
+        groups = frame.groupby(row_set, sort=False) if row_set else [(None, frame)]
+        for _, group in groups:
+            group_totals = group[total_column].astype(int)
+            hidden = group[group["suppressed"] & (group_totals > 0)]
+            visible = group[~group["suppressed"]]
+            if len(hidden) == 1 and len(visible):
+                smallest = visible[total_column].astype(int).sort_values(kind="stable").index[0]
+                frame.loc[smallest, "suppressed"] = True
+    for column in count_columns:
+        frame[column] = frame[column].astype(object)
+        frame.loc[frame["suppressed"], column] = None
+    return frame

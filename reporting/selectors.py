@@ -10,14 +10,40 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 
 import pandas as pd
-from django.db.models import Case, CharField, Count, F, Q, QuerySet, Value, When, Window
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+    Window,
+)
 from django.db.models.functions import RowNumber
 
-from conversations.models import Answer, ConversationStatus, MeasureAnswer, Partnership, Team
-from frameworks.models import POPULATION_ROLES
+from conversations.models import (
+    Answer,
+    Conversation,
+    ConversationStatus,
+    ConversationType,
+    MeasureAnswer,
+    OutcomeRecord,
+    OutcomeStatus,
+    Partnership,
+    Person,
+    Team,
+)
+from frameworks.models import POPULATION_ROLES, FrameworkVersion, Outcome, OutcomeEquivalence
 from frameworks.periods import Period
+from reporting.measures import resolve_equivalents
 
 COUNTED_ANSWERS = (Answer.YES, Answer.PARTLY, Answer.NO)
 
@@ -254,4 +280,142 @@ def records_behind_figure(
         records = records.filter(barriers__code=barrier_code)
     return records.order_by(
         "-conversation__date_held", "-conversation__completed_at", "-conversation_id", "pk"
+    )
+
+
+# --- the dashboard: outcomes at review, barriers, coverage ----------------------------------
+
+
+def _in_scope(scope: Scope, *, first_day: date, last_day: date, prefix: str) -> Q:
+    """Completed conversations of the scope held between two days (inclusive), as a filter
+    on a model that reaches the conversation through ``prefix`` (e.g. ``conversation__``).
+    Partnership, status and date come first so the ``conv_scope_date`` index can answer."""
+    condition = Q(
+        **{
+            f"{prefix}partnership": scope.partnership,
+            f"{prefix}status": ConversationStatus.COMPLETED,
+            f"{prefix}date_held__gte": first_day,
+            f"{prefix}date_held__lte": last_day,
+        }
+    )
+    if scope.teams:
+        condition &= Q(**{f"{prefix}team__in": scope.teams})
+    return condition
+
+
+def outcome_mapping() -> pd.DataFrame:
+    """Every published outcome and where it is counted in the newest version of its framework
+    (``reporting.measures.MAPPING_COLUMNS``). Two small queries, whatever the data."""
+    newer = FrameworkVersion.objects.filter(published=True, previous=OuterRef("version"))
+    outcomes = pd.DataFrame.from_records(
+        list(
+            Outcome.objects.filter(version__published=True)
+            .annotate(superseded=Exists(newer))
+            .values(
+                "id",
+                "version__framework__code",
+                "version__framework__role",
+                "code",
+                "label",
+                "order",
+                "superseded",
+            )
+        ),
+        columns=[
+            "id",
+            "version__framework__code",
+            "version__framework__role",
+            "code",
+            "label",
+            "order",
+            "superseded",
+        ],
+    ).rename(
+        columns={
+            "id": "outcome_id",
+            "version__framework__code": "framework",
+            "version__framework__role": "role",
+        }
+    )
+    edges = pd.DataFrame.from_records(
+        list(OutcomeEquivalence.objects.values("earlier_id", "later_id")),
+        columns=["earlier_id", "later_id"],
+    )
+    return resolve_equivalents(outcomes, edges)
+
+
+ACHIEVEMENT_STATUSES = (
+    OutcomeStatus.ACHIEVED,
+    OutcomeStatus.PARTLY_ACHIEVED,
+    OutcomeStatus.NOT_ACHIEVED,
+)
+
+
+def outcome_achievement(*, scope: Scope, first_day: date, last_day: date) -> pd.DataFrame:
+    """Statuses at review in completed reviews held in the period: ``outcome_id, status,
+    count`` (outcome records; "not applicable" and blank left out). One GROUP BY query; the
+    outcomes are the recorded framework version's — map them with ``outcome_mapping``."""
+    rows = (
+        OutcomeRecord.objects.filter(
+            _in_scope(scope, first_day=first_day, last_day=last_day, prefix="conversation__"),
+            conversation__type=ConversationType.REVIEW,
+            status__in=ACHIEVEMENT_STATUSES,
+        )
+        .values("outcome_id", "status")
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+    return pd.DataFrame.from_records(list(rows), columns=["outcome_id", "status", "count"])
+
+
+def barrier_counts(*, scope: Scope, first_day: date, last_day: date) -> pd.DataFrame:
+    """How often each barrier was recorded against each outcome in completed conversations
+    (any type) held in the period: ``outcome_id, barrier, count`` (outcome records). One
+    GROUP BY query on the barriers table."""
+    through = OutcomeRecord.barriers.through
+    rows = (
+        through.objects.filter(
+            _in_scope(
+                scope,
+                first_day=first_day,
+                last_day=last_day,
+                prefix="outcomerecord__conversation__",
+            )
+        )
+        .values("outcomerecord__outcome_id", "barriercode__code")
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+    return pd.DataFrame.from_records(
+        list(rows), columns=["outcomerecord__outcome_id", "barriercode__code", "count"]
+    ).rename(columns={"outcomerecord__outcome_id": "outcome_id", "barriercode__code": "barrier"})
+
+
+def people_without_review(*, scope: Scope, since: date, until: date) -> QuerySet[Person]:
+    """People allocated to the scope's teams (or anyone in the partnership, for a partnership
+    scope) with no completed review held from ``since`` to ``until`` (inclusive), in any team,
+    ordered by reference. Annotates ``last_review``: the date of their latest completed review
+    up to ``until``, or None.
+
+    The "no review" test is an anti-join on the ``conv_subject_date`` index, and
+    ``last_review`` is a correlated lookup on the same index that the database only evaluates
+    for the rows actually fetched (a page), so neither scans every conversation.
+    """
+    reviews = Conversation.objects.filter(
+        subject=OuterRef("pk"),
+        status=ConversationStatus.COMPLETED,
+        type=ConversationType.REVIEW,
+    )
+    people = Person.objects.filter(partnership=scope.partnership)
+    if scope.teams:
+        allocated = Person.teams.through.objects.filter(team__in=scope.teams)
+        people = people.filter(pk__in=allocated.values("person_id"))
+    return (
+        people.filter(~Exists(reviews.filter(date_held__gte=since, date_held__lte=until)))
+        .annotate(
+            last_review=Subquery(
+                reviews.filter(date_held__lte=until).order_by("-date_held").values("date_held")[:1]
+            )
+        )
+        .order_by("ref", "pk")
     )
