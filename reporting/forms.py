@@ -27,9 +27,9 @@ def _outcome_choices() -> list[tuple[str, list[tuple[str, str]]]]:
         .exclude(next_versions__published=True)
         .select_related("framework")
         .prefetch_related("outcomes")
-        .order_by("framework__code")
     )
-    for version in versions:
+    # People who use services first, then carers, as the frameworks are usually presented.
+    for version in sorted(versions, key=lambda v: (v.framework.role != "user", v.framework.code)):
         groups.append(
             (
                 f"{version.framework.name} ({version.version})",
@@ -47,7 +47,10 @@ class TargetForm(forms.Form):
     period is refused with a form error, so nothing is overwritten by accident.
     """
 
-    scope = forms.ChoiceField(label="Who the target is for")
+    scope = forms.ChoiceField(
+        label="Who the target is for",
+        error_messages={"required": "Choose who the target is for"},
+    )
     measure = forms.ModelChoiceField(
         queryset=Measure.objects.all(),
         required=False,
@@ -56,7 +59,12 @@ class TargetForm(forms.Form):
     )
     outcome_code = forms.ChoiceField(required=False, label="Outcome (achieved rate at review)")
     period = forms.ChoiceField(
-        label="Period", help_text="A financial year (April to March) or one of its quarters."
+        label="Period",
+        help_text="A financial year (April to March) or one of its quarters.",
+        error_messages={
+            "required": "Choose a period",
+            "invalid_choice": "Choose a financial year or quarter from the list",
+        },
     )
     target = forms.DecimalField(
         label="Target (%)",
@@ -221,7 +229,14 @@ class DrilldownForm(forms.Form):
     data so that a mistyped link says what is wrong instead of listing nothing."""
 
     outcome = forms.SlugField(required=False, max_length=60)
-    status = forms.ChoiceField(required=False, choices=[("", ""), *DRILLDOWN_STATUSES.items()])
+    status = forms.ChoiceField(
+        required=False,
+        choices=[("", ""), *DRILLDOWN_STATUSES.items()],
+        error_messages={
+            "invalid_choice": "“%(value)s” is not a status at review: use achieved, "
+            "partly_achieved or not_achieved."
+        },
+    )
     barrier = forms.SlugField(required=False, max_length=40)
     period = forms.CharField(required=False, max_length=12)
 

@@ -242,7 +242,7 @@ def test_queries_do_not_grow_with_records(
     "params,message",
     [
         ({"outcome": "no_such_outcome", "status": "not_achieved"}, "no outcome with the code"),
-        ({"outcome": "feeling_safe", "status": "lost"}, "Status"),
+        ({"outcome": "feeling_safe", "status": "lost"}, "is not a status at review"),
         ({"barrier": "no_such_barrier"}, "no barrier with the code"),
         ({**NOT_ACHIEVED, "period": "2026"}, "is not a period"),
         ({**NOT_ACHIEVED, "period": "2026-28"}, "second year must follow"),
