@@ -766,8 +766,13 @@ def _delete_content(conversation_ids: list[int]) -> None:
     through = OutcomeRecord.barriers.through
     quote = connection.ops.quote_name
     for chunk in _chunks(conversation_ids, _IN_CHUNK):
-        through.objects.filter(outcomerecord__conversation_id__in=chunk).delete()
-        Action.objects.filter(record__conversation_id__in=chunk).delete()
+        # By record id rather than through a join, which PostgreSQL answers with a full scan.
+        record_ids = list(
+            OutcomeRecord.objects.filter(conversation_id__in=chunk).values_list("pk", flat=True)
+        )
+        for records in _chunks(record_ids, _IN_CHUNK):
+            through.objects.filter(outcomerecord_id__in=records).delete()
+            Action.objects.filter(record_id__in=records).delete()
         MeasureAnswer.objects.filter(conversation_id__in=chunk).delete()
         placeholders = ", ".join(["%s"] * len(chunk))
         with connection.cursor() as cursor:
@@ -1143,12 +1148,15 @@ def _export_batch(
         ).values_list("conversation_id", "measure_id", "answer"):
             order, code = measures[measure_id]
             answers.setdefault(conversation_id, []).append((order, code, answer))
-        for record_id, barrier_id in through.objects.filter(
-            outcomerecord__conversation_id__in=chunk
-        ).values_list("outcomerecord_id", "barriercode_id"):
+    # Barriers and actions by record id, not through a join (a full scan on PostgreSQL).
+    record_ids = [values[0] for found in records.values() for values in found]
+    for chunk in _chunks(record_ids, _IN_CHUNK):
+        for record_id, barrier_id in through.objects.filter(outcomerecord_id__in=chunk).values_list(
+            "outcomerecord_id", "barriercode_id"
+        ):
             record_barriers.setdefault(record_id, []).append(barriers[barrier_id])
         for record_id, what in (
-            Action.objects.filter(record__conversation_id__in=chunk)
+            Action.objects.filter(record_id__in=chunk)
             .order_by("record_id", "order", "pk")
             .values_list("record_id", "what")
         ):
