@@ -101,6 +101,8 @@ def suppress(
             if len(hidden) != 1 or len(group) < 2:
                 continue
             visible = group[~group["suppressed"]].sort_values("denominator", kind="stable")
+            if visible.empty:  # every other cell counted nothing: the total is as small
+                continue
             frame.loc[visible.index[0], "suppressed"] = True
     frame["numerator"] = frame["numerator"].astype(object)
     for column in SUPPRESSED_COLUMNS:

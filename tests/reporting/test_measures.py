@@ -130,3 +130,15 @@ def test_a_cell_with_nothing_counted_does_not_trigger_secondary_suppression():
 
     assert list(result["suppressed"]) == [True, False, False]
     assert result.loc[1, "numerator"] == 9
+
+
+def test_secondary_suppression_with_nothing_else_to_hide():
+    # One small cell beside cells that counted nothing: nothing else can be hidden, and
+    # nothing needs to be (the total is just as small).
+    frame = pd.DataFrame(
+        {"cell": ["a", "b"], "numerator": [2, 0], "denominator": [3, 0], "period": ["p", "p"]}
+    )
+
+    result = suppress(frame, threshold=5, row_set=["period"])
+
+    assert result["suppressed"].tolist() == [True, True]
