@@ -432,6 +432,13 @@ def _breakdown_context(query: DashboardQuery) -> list[dict[str, Any]]:
     return sections
 
 
+def _with_chosen(choices: list[Choice], period: Period) -> list[Choice]:
+    """A period asked for by a link but older than the list still shows as chosen."""
+    if any(choice.value == str(period) for choice in choices):
+        return choices
+    return [*choices, Choice(str(period), str(period))]
+
+
 def _coverage_page(request: HttpRequest, query: DashboardQuery) -> Page:
     paginator = Paginator(coverage_people(query), COVERAGE_PAGE_SIZE)
     return paginator.get_page(request.GET.get("coverage_page"))
@@ -447,7 +454,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "query": query,
         "error": error,
         "is_default_period": query.period == default_period(query.today),
-        "period_choices": period_choices(query.today),
+        "period_choices": _with_chosen(period_choices(query.today), query.period),
         "team_choices": team_choices(query),
         "threshold": suppression_threshold(),
         "measures": measure_rows(period_frame(query, trend)),
