@@ -220,7 +220,7 @@ def achievement_svg(
 def _achievement_svg(bars: tuple[AchievementBar, ...], chart_id: str, title: str) -> str:
     height = 1.5 + 0.34 * max(len(bars), 1)
     figure = Figure(figsize=(9, height))
-    _bar_margins(figure, [bar.label for bar in bars], height=height, bottom=1.2)
+    _bar_margins(figure, [bar.label for bar in bars], height=height, bottom=0.95)
     axes = figure.add_subplot()
     ys = list(range(len(bars)))
     left = [0.0] * len(bars)
