@@ -11,6 +11,7 @@ import json
 import random
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -18,9 +19,18 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from conversations.demo_conversations import DEMO_ID_PREFIX, DemoSubject, demo_conversation_lines
-from conversations.models import Conversation, Membership, Partnership, Person, StaffRole, Team
+from conversations.models import (
+    Conversation,
+    Membership,
+    Partnership,
+    Person,
+    StaffRole,
+    Target,
+    Team,
+)
 from conversations.services.exchange import conversations_export, conversations_import
-from frameworks.models import ClientGroup
+from frameworks.models import ClientGroup, Measure
+from frameworks.periods import Period
 
 DEMO_PASSWORD = "talking-points-demo"
 DEMO_PARTNERSHIP = ("LOCHARD", "Loch Ard Health and Social Care Partnership")
@@ -188,7 +198,46 @@ def seed_organisation(*, today: date | None = None, seed: int = 2026) -> DemoSum
         carer.teams.add(carer_team, *cared_for.teams.all())
         carer.cares_for.add(cared_for)
         summary.carers += 1
+    _seed_targets(partnerships["LOCHARD"], teams, today=today)
     return summary
+
+
+# Local improvement targets: partnership-wide for each measure, and a few team targets where
+# the team has chosen to push on one thing (percentages, per financial year).
+DEMO_PARTNERSHIP_TARGETS = {"NM1": "85.0", "NM2": "75.0", "NM3": "60.0", "NM4": "70.0"}
+DEMO_TEAM_TARGETS = [("LOCHARD-N", "NM3", "55.0"), ("LOCHARD-MH", "NM1", "70.0")]
+DEMO_OUTCOME_TARGETS = [("LOCHARD-N", "seeing_people", "50.0")]
+
+
+def _seed_targets(partnership: Partnership, teams: dict[str, Team], *, today: date) -> None:
+    measures = {m.code: m for m in Measure.objects.all()}
+    year = Period.year_containing(today)
+    for period in (str(year.previous()), str(year)):
+        for code, value in DEMO_PARTNERSHIP_TARGETS.items():
+            Target.objects.update_or_create(
+                partnership=partnership,
+                team=None,
+                measure=measures[code],
+                period=period,
+                defaults={"target": Decimal(value)},
+            )
+        for team_code, code, value in DEMO_TEAM_TARGETS:
+            Target.objects.update_or_create(
+                partnership=partnership,
+                team=teams[team_code],
+                measure=measures[code],
+                period=period,
+                defaults={"target": Decimal(value)},
+            )
+        for team_code, outcome, value in DEMO_OUTCOME_TARGETS:
+            Target.objects.update_or_create(
+                partnership=partnership,
+                team=teams[team_code],
+                measure=None,
+                outcome_code=outcome,
+                period=period,
+                defaults={"target": Decimal(value)},
+            )
 
 
 # --- demo conversations ---------------------------------------------------------------------

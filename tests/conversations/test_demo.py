@@ -393,3 +393,22 @@ def test_conversations_must_be_a_whole_number(db) -> None:
             stdout=StringIO(),
             stderr=StringIO(),
         )
+
+
+@pytest.mark.django_db
+def test_demo_organisation_has_partnership_and_team_targets():
+    from conversations.demo import seed_organisation
+    from conversations.models import Target
+
+    seed_organisation()
+    seed_organisation()
+
+    partnership_targets = Target.objects.filter(partnership__code="LOCHARD", team__isnull=True)
+    assert set(partnership_targets.values_list("measure__code", flat=True)) == {
+        "NM1",
+        "NM2",
+        "NM3",
+        "NM4",
+    }
+    assert Target.objects.filter(team__code="LOCHARD-N", outcome_code="seeing_people").exists()
+    assert Target.objects.count() == 14
