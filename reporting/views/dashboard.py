@@ -37,6 +37,7 @@ from reporting.measures import (
     pivot_counts,
     suppress_rows,
 )
+from reporting.returns import escape_formula
 from reporting.selectors import (
     Scope,
     barrier_counts,
@@ -471,8 +472,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 # --- CSV downloads --------------------------------------------------------------------------
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
 
 def csv_cell(value: Any) -> str:
     """A cell as text, with text that a spreadsheet would run as a formula made inert by a
@@ -480,9 +479,7 @@ def csv_cell(value: Any) -> str:
     text = _text(value)
     if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
         return text
-    if text.startswith(FORMULA_STARTS):
-        return "'" + text
-    return text
+    return escape_formula(text)
 
 
 def _csv_response(filename: str, header: Sequence[str], rows: Iterable[Sequence[Any]]):
