@@ -50,12 +50,6 @@ GROUPS = ("older_people", "mental_health", "learning_disability", "physical_disa
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--conversations",
-        type=int,
-        default=100_000,
-        help="How many conversations the import benchmark generates (default 100000)",
-    )
     parser.add_argument("--batch-size", type=int, default=None, help="Import batch size")
 
 

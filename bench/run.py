@@ -3,6 +3,9 @@
 
     .venv/bin/python bench/run.py [--conversations N] [--only NAME] [--databases sqlite,postgres]
 
+    e.g. the reporting benchmark alone at a million conversations:
+    .venv/bin/python bench/run.py --only reporting --conversations 1000000
+
 Adding a benchmark: put ``bench/bench_<name>.py`` beside this file and list it in
 ``BENCHMARKS``. The module exposes
 
@@ -40,7 +43,7 @@ ROOT = BENCH_DIR.parent
 DATABASES = ("sqlite", "postgres")
 
 # In the order they run. A later one may rely on data left by an earlier one.
-BENCHMARKS: list[str] = ["bench_import"]
+BENCHMARKS: list[str] = ["bench_import", "bench_reporting"]
 
 
 def _modules(only: list[str] | None) -> list[Any]:
@@ -59,6 +62,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--only", action="append", help="Run only this benchmark (repeatable), e.g. import"
+    )
+    parser.add_argument(
+        "--conversations",
+        type=int,
+        default=100_000,
+        help="How many conversations each benchmark works on (default 100000)",
     )
     parser.add_argument("--engine", choices=DATABASES, help=argparse.SUPPRESS)
     parser.add_argument("--json", type=Path, help=argparse.SUPPRESS)
