@@ -19,6 +19,7 @@ from conversations.models import (
     Team,
 )
 from conversations.services.recording import (
+    DETAIL_FIELDS,
     ActionData,
     ConversationData,
     OutcomeData,
@@ -38,29 +39,15 @@ class DateInput(forms.DateInput):
 class ConversationDetailsForm(forms.ModelForm):
     class Meta:
         model = Conversation
-        fields = [
-            "date_held",
-            "interviewer",
-            "with_person",
-            "with_proxy",
-            "with_advocate",
-            "with_interpreter",
-            "with_carer",
-            "summary",
-        ]
+        fields = list(DETAIL_FIELDS)
         widgets = {
             "date_held": DateInput(),
             "interviewer": forms.RadioSelect(attrs={"class": "form-check-input"}),
             "summary": forms.Textarea(attrs={"rows": 3}),
             **{
                 name: forms.CheckboxInput(attrs={"class": "form-check-input"})
-                for name in (
-                    "with_person",
-                    "with_proxy",
-                    "with_advocate",
-                    "with_interpreter",
-                    "with_carer",
-                )
+                for name in DETAIL_FIELDS
+                if name.startswith("with_")
             },
         }
         help_texts = {"date_held": "The day you talked, not the day you are typing."}
