@@ -70,8 +70,8 @@ def measure_figures(
     each team's).
     """
     threshold = suppression_threshold() if threshold is None else threshold
-    counts = measure_counts(scope=scope, periods=periods, breakdown=breakdown)
-    measures = list(Measure.objects.values("code", "title", "population", "order"))
+    measures = list(Measure.objects.values("pk", "code", "title", "population", "order"))
+    counts = measure_counts(scope=scope, periods=periods, breakdown=breakdown, measures=measures)
     cell_values = list(cells) if cells is not None else []
     for value in counts["cell"].unique() if len(counts) else []:
         if value not in cell_values:

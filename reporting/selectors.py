@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import pandas as pd
+from django.db import connections
 from django.db.models import (
     Case,
     CharField,
@@ -70,18 +71,31 @@ class Scope:
         return ", ".join(team.name for team in self.teams)
 
 
-def _population_filter() -> Q:
-    """Subject role within the measure's population, for every measure at once."""
+def _population_filter(measures: Sequence[dict] | None = None) -> Q:
+    """Subject role within the measure's population, for every measure at once.
+
+    With ``measures`` (dicts with ``pk`` and ``population``) the condition names measure ids
+    instead of joining the measures table: PostgreSQL keeps no statistics for a table of four
+    rows that autovacuum never analyses, and a join it cannot estimate turns the count into
+    millions of index probes."""
     condition = Q(pk__in=[])
     for population, roles in POPULATION_ROLES.items():
-        condition |= Q(measure__population=population, conversation__subject_role__in=roles)
+        if measures is None:
+            condition |= Q(measure__population=population, conversation__subject_role__in=roles)
+            continue
+        ids = [m["pk"] for m in measures if m["population"] == population]
+        if ids:
+            condition |= Q(measure_id__in=ids, conversation__subject_role__in=roles)
     return condition
 
 
-def counted_answers(*, scope: Scope, first_day, last_day) -> QuerySet:
-    """Answers that may count (rule 1), before choosing one per subject."""
+def counted_answers(
+    *, scope: Scope, first_day, last_day, measures: Sequence[dict] | None = None
+) -> QuerySet:
+    """Answers that may count (rule 1), before choosing one per subject. ``measures``: see
+    ``_population_filter``."""
     answers = MeasureAnswer.objects.filter(
-        _population_filter(),
+        _population_filter(measures),
         conversation__partnership=scope.partnership,
         conversation__status=ConversationStatus.COMPLETED,
         conversation__date_held__gte=first_day,
@@ -107,57 +121,85 @@ def _quarter_case(quarters: Sequence[Period]) -> Case:
     )
 
 
+def _count_rows(latest: QuerySet, *, measure: str) -> list[tuple]:
+    """``<measure>, period_label, cell, numerator, denominator`` over the rows of ``latest``
+    (a window-filtered ``values()`` query). The ORM would group before the window is applied,
+    and filtering answers by the ids it picks joins every picked answer and conversation a
+    second time; so the GROUP BY wraps the compiled query instead."""
+    connection = connections[latest.db]
+    sql, params = latest.query.sql_with_params()
+    measure, period, cell, answer = map(
+        connection.ops.quote_name, (measure, "period_label", "cell", "answer")
+    )
+    counting = (
+        f"SELECT {measure}, {period}, {cell}, "
+        f"SUM(CASE WHEN {answer} = %s THEN 1 ELSE 0 END), COUNT(*) "
+        f"FROM ({sql}) {connection.ops.quote_name('latest')} "
+        f"GROUP BY {measure}, {period}, {cell}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(counting, (Answer.YES, *params))
+        return cursor.fetchall()
+
+
 def measure_counts(
     *,
     scope: Scope,
     periods: Sequence[Period],
     breakdown: str | None = None,
+    measures: Sequence[dict] | None = None,
 ) -> pd.DataFrame:
     """Numerator and denominator per measure, period and (optionally) breakdown cell.
 
     ``periods`` must not overlap (e.g. one period, or consecutive quarters). Columns:
     ``measure_code, period, cell, numerator, denominator``; only cells with at least one
-    counted answer appear (callers fill in zeros). One query, however many rows.
+    counted answer appear (callers fill in zeros). ``measures``: every measure as a dict with
+    ``pk``, ``code`` and ``population``, when the caller has them already (the count then
+    needs no join to the measures table, see ``_population_filter``). One query, however
+    many rows.
     """
+    if measures is None:
+        key, code_of = "measure__code", None
+    else:
+        key, code_of = "measure_id", {m["pk"]: m["code"] for m in measures}
     periods = sorted(periods, key=lambda p: p.first_day)
     cell = F(BREAKDOWNS[breakdown]) if breakdown else Value("", output_field=CharField())
     answers = counted_answers(
-        scope=scope, first_day=periods[0].first_day, last_day=periods[-1].last_day
+        scope=scope,
+        first_day=periods[0].first_day,
+        last_day=periods[-1].last_day,
+        measures=measures,
     ).annotate(period_label=_quarter_case(periods), cell=cell)
-    latest = answers.annotate(
-        rank=Window(
-            RowNumber(),
-            partition_by=[
-                F("measure_id"),
-                F("period_label"),
-                F("cell"),
-                F("conversation__subject_id"),
-                F("conversation__subject_role"),
-            ],
-            order_by=[
-                F("conversation__date_held").desc(),
-                F("conversation__completed_at").desc(nulls_last=True),
-                F("conversation_id").desc(),
-            ],
+    latest = (
+        answers.annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=[
+                    F("measure_id"),
+                    F("period_label"),
+                    F("cell"),
+                    F("conversation__subject_id"),
+                    F("conversation__subject_role"),
+                ],
+                order_by=[
+                    F("conversation__date_held").desc(),
+                    F("conversation__completed_at").desc(nulls_last=True),
+                    F("conversation_id").desc(),
+                ],
+            )
         )
-    ).filter(rank=1)
-    # Count in an outer query: aggregating the windowed query directly would group before the
-    # window is applied.
-    rows = (
-        MeasureAnswer.objects.filter(pk__in=latest.values("pk"))
-        .annotate(period_label=_quarter_case(periods), cell=cell)
-        .values("measure__code", "period_label", "cell")
-        .annotate(
-            numerator=Count("pk", filter=Q(answer=Answer.YES)),
-            denominator=Count("pk"),
-        )
+        .filter(rank=1)
+        .values(key, "period_label", "cell", "answer")
         .order_by()
     )
     frame = pd.DataFrame.from_records(
-        list(rows),
-        columns=["measure__code", "period_label", "cell", "numerator", "denominator"],
+        [
+            (code_of[measure] if code_of else measure, period, cell, int(yes), int(counted))
+            for measure, period, cell, yes, counted in _count_rows(latest, measure=key)
+        ],
+        columns=["measure_code", "period", "cell", "numerator", "denominator"],
     )
-    return frame.rename(columns={"measure__code": "measure_code", "period_label": "period"})
+    return frame
 
 
 # --- Outcomes at review: targets and the words behind a figure -------------------------------

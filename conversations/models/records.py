@@ -278,8 +278,9 @@ class Action(models.Model):
 class MeasureAnswer(models.Model):
     """The answer to one national-measure question in one conversation."""
 
+    # Indexed by the unique constraint and by ``answer_counting``, which both lead with it.
     conversation = models.ForeignKey(
-        Conversation, on_delete=models.CASCADE, related_name="measure_answers"
+        Conversation, on_delete=models.CASCADE, related_name="measure_answers", db_index=False
     )
     measure = models.ForeignKey(
         "frameworks.Measure", on_delete=models.PROTECT, related_name="answers"
@@ -292,6 +293,11 @@ class MeasureAnswer(models.Model):
             models.UniqueConstraint(
                 fields=["conversation", "measure"], name="unique_answer_per_measure"
             )
+        ]
+        indexes = [
+            # Covers the counting of measures: from the conversations in scope to their
+            # answers without reading the answers table itself.
+            models.Index(fields=["conversation", "measure", "answer"], name="answer_counting")
         ]
 
     def __str__(self) -> str:
