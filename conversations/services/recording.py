@@ -13,7 +13,7 @@ from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from conversations.models import (
@@ -507,10 +507,31 @@ def records_by_domain(conversation: Conversation) -> list[dict]:
     return sorted(sections.values(), key=lambda s: s["domain"].order)
 
 
-def previous_records(conversation: Conversation) -> dict[str, OutcomeRecord]:
+def previous_conversation(conversation: Conversation) -> Conversation | None:
+    """The conversation this one follows: the one chosen when it was started in the browser,
+    or else (for imported conversations) the person's latest earlier one in the same role."""
+    if conversation.follows_id:
+        return conversation.follows
+    return (
+        Conversation.objects.filter(
+            subject_id=conversation.subject_id, subject_role=conversation.subject_role
+        )
+        .filter(
+            Q(date_held__lt=conversation.date_held)
+            | Q(date_held=conversation.date_held, pk__lt=conversation.pk)
+        )
+        .select_related("framework_version")
+        .latest_first()
+        .first()
+    )
+
+
+def previous_records(
+    conversation: Conversation, follows: Conversation | None = None
+) -> dict[str, OutcomeRecord]:
     """The records of the conversation this one follows, keyed by *this* conversation's outcome
     codes (an earlier framework version's outcomes are mapped through the equivalences)."""
-    follows = conversation.follows
+    follows = follows or previous_conversation(conversation)
     if follows is None:
         return {}
     records = (

@@ -71,7 +71,7 @@ def conversation_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "domains": recording.records_by_domain(conversation),
             "can_edit": can_edit and not conversation.is_completed,
             "can_reopen": can_reopen,
-            "previous": recording.previous_records(conversation),
+            **_previous(conversation),
         },
     )
 
@@ -111,11 +111,20 @@ def conversation_record(request: HttpRequest, pk: int) -> HttpResponse:
             "forms": forms,
             "sections": _sections(forms, conversation),
             "errors": forms.errors() if request.method == "POST" else [],
-            "previous": recording.previous_records(conversation),
+            **_previous(conversation),
             "revision": conversation.revision,
         },
         status=400 if request.method == "POST" else 200,
     )
+
+
+def _previous(conversation: Conversation) -> dict:
+    """What the page shows as "last time": the earlier conversation and its records."""
+    earlier = recording.previous_conversation(conversation)
+    return {
+        "previous_conversation": earlier,
+        "previous": recording.previous_records(conversation, earlier) if earlier else {},
+    }
 
 
 def _posted_revision(request: HttpRequest) -> int:

@@ -370,3 +370,32 @@ def test_scope_querysets(
     assert ids(Conversation.objects.reopenable_by(practitioner)) == set()
     assert ids(Conversation.objects.reopenable_by(team_leader)) == {conversation.pk}
     assert framework_version().outcomes.count() == 15
+
+
+def test_an_imported_conversation_reviews_against_the_person_s_previous_one(
+    person, team, practitioner
+):
+    from tests.factories import answered_conversation
+
+    earlier = answered_conversation(
+        person=person,
+        team=team,
+        date_held=datetime.date(2026, 4, 1),
+        answers={},
+        type="assessment",
+        outcomes={"seeing_people": ""},
+    )
+    OutcomeRecord.objects.filter(conversation=earlier).update(words="I miss my friends")
+    later = answered_conversation(
+        person=person,
+        team=team,
+        date_held=datetime.date(2026, 6, 1),
+        answers={},
+        status="draft",
+        outcomes={"seeing_people": ""},
+    )
+    assert later.follows is None
+
+    assert recording.previous_conversation(later) == earlier
+    assert recording.previous_records(later)["seeing_people"].words == "I miss my friends"
+    assert recording.previous_conversation(earlier) is None
