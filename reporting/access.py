@@ -27,7 +27,11 @@ class ReportingReach:
 
 def reporting_reach(user) -> ReportingReach:
     """Practitioners and team leaders: their own teams. Partnership leads: every team of their
-    partnership, and the partnership as a whole."""
+    partnership, and the partnership as a whole. Read once per request (cached on the user
+    object, like ``staff_scope``): a page resolving its scope and listing teams asks once."""
+    cached = getattr(user, "_reporting_reach", None)
+    if cached is not None:
+        return cached
     scope = staff_scope(user)
     partnerships = tuple(Partnership.objects.filter(pk__in=scope.lead_partnership_ids))
     # One filter, not a UNION: SQLite refuses ORDER BY (Team's default ordering) inside one.
@@ -36,7 +40,9 @@ def reporting_reach(user) -> ReportingReach:
             "name"
         )
     )
-    return ReportingReach(partnerships=partnerships, teams=teams)
+    reach = ReportingReach(partnerships=partnerships, teams=teams)
+    user._reporting_reach = reach
+    return reach
 
 
 def resolve_scope(request: HttpRequest) -> Scope:
