@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 from crispy_forms.helper import FormHelper
@@ -12,11 +13,27 @@ from django.utils import timezone
 from conversations.access import staff_scope
 from conversations.models import Partnership, Target, Team
 from frameworks.models import BarrierCode, FrameworkVersion, Measure
-from frameworks.periods import Period, PeriodError
-from reporting.targets import outcome_labels, period_label, target_periods
+from frameworks.periods import Period, PeriodError, default_period, offered_periods, period_label
+from reporting.targets import outcome_labels
 
 PARTNERSHIP_PREFIX = "partnership-"
 TEAM_PREFIX = "team-"
+
+
+def period_choices(
+    today: date, *, chosen: Period | str | None = None, upcoming: bool = False
+) -> list[tuple[str, str]]:
+    """``(value, label)`` for every period list of the reporting pages: the same periods in
+    the same order everywhere (``offered_periods``). A ``chosen`` period that a link or an
+    older record names but the list does not offer is added at the end, so it still shows as
+    chosen."""
+    choices = [
+        (str(period), period_label(period, today=today))
+        for period in offered_periods(today, upcoming=upcoming)
+    ]
+    if chosen is not None and str(chosen) and str(chosen) not in {v for v, _ in choices}:
+        choices.append((str(chosen), str(chosen)))
+    return choices
 
 
 def _outcome_choices() -> list[tuple[str, list[tuple[str, str]]]]:
@@ -60,7 +77,8 @@ class TargetForm(forms.Form):
     outcome_code = forms.ChoiceField(required=False, label="Outcome (achieved rate at review)")
     period = forms.ChoiceField(
         label="Period",
-        help_text="A financial year (April to March) or one of its quarters.",
+        help_text="A financial year (April to March) or one of its quarters, from last year "
+        "to next year.",
         error_messages={
             "required": "Choose a period",
             "invalid_choice": "Choose a financial year or quarter from the list",
@@ -131,11 +149,15 @@ class TargetForm(forms.Form):
             # A target imported for an outcome of an earlier framework version stays editable.
             outcome_choices.insert(1, (instance.outcome_code, instance.outcome_code))
         self.fields["outcome_code"].choices = outcome_choices
-        periods = target_periods(timezone.localdate())
-        period_choices = [(str(p), period_label(p)) for p in periods]
-        if instance is not None and instance.period not in {str(p) for p in periods}:
-            period_choices.insert(0, (instance.period, instance.period))
-        self.fields["period"].choices = period_choices
+        # A target is set ahead: no period is chosen for the user.
+        self.fields["period"].choices = [
+            ("", "— choose a period —"),
+            *period_choices(
+                timezone.localdate(),
+                chosen=instance.period if instance is not None else None,
+                upcoming=True,
+            ),
+        ]
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True  # the template's <form> carries the token
@@ -260,7 +282,7 @@ class DrilldownForm(forms.Form):
     def clean_period(self) -> Period:
         text = self.cleaned_data["period"]
         if not text:
-            return Period.year_containing(timezone.localdate())
+            return default_period(timezone.localdate())
         try:
             return Period.parse(text)
         except PeriodError as error:

@@ -53,26 +53,6 @@ def can_edit(scope: StaffScope, target: Target) -> bool:
     return target.partnership_id in scope.lead_partnership_ids
 
 
-def target_periods(today: date, *, years: int = 3) -> list[Period]:
-    """The current financial year and the next ``years - 1``, each followed by its quarters."""
-    first = Period.year_containing(today).start_year
-    periods: list[Period] = []
-    for year in range(first, first + years):
-        periods.append(Period(year))
-        periods.extend(Period(year, quarter) for quarter in range(1, 5))
-    return periods
-
-
-def period_label(period: Period) -> str:
-    """``2026-27 Q1 (April to June 2026)``."""
-    first, last = period.first_day, period.last_day
-    if first.year == last.year:
-        span = f"{first:%B} to {last:%B %Y}"
-    else:
-        span = f"{first:%B %Y} to {last:%B %Y}"
-    return f"{period} ({span})"
-
-
 def outcome_labels(codes: Iterable[str]) -> dict[str, str]:
     """``code -> label`` as the newest framework version words it. One query."""
     labels: dict[str, str] = {}

@@ -28,9 +28,10 @@ from django.views.decorators.http import require_http_methods
 
 from conversations.models import ConversationType, InterviewerKind, Team
 from frameworks.models import BarrierCode, ClientGroup, Role
-from frameworks.periods import Period, PeriodError, last_quarters
+from frameworks.periods import Period, PeriodError, default_period, last_quarters
 from reporting.access import ReportingReach, reporting_reach, resolve_scope
 from reporting.figures import measure_figures, suppression_threshold
+from reporting.forms import period_choices
 from reporting.measures import (
     ACHIEVEMENT_COLUMNS,
     map_to_current,
@@ -115,25 +116,6 @@ class DashboardQuery:
         if self.scope.teams:
             return list(self.scope.teams)
         return [t for t in self.reach.teams if t.partnership_id == self.scope.partnership.pk]
-
-
-def default_period(today: date) -> Period:
-    """The latest complete quarter: its figures no longer move as conversations held in a
-    quarter still under way are signed off."""
-    return Period.quarter_containing(today).previous()
-
-
-def period_choices(today: date) -> list[Choice]:
-    current = Period.quarter_containing(today)
-    quarters = last_quarters(TREND_QUARTERS, ending=current)
-    year = Period.year_containing(today)
-    choices = []
-    for period in [*reversed(quarters), year, year.previous()]:
-        words = f"{period.first_day:%B %Y} to {period.last_day:%B %Y}"
-        if period.contains(today):
-            words += ", still under way"
-        choices.append(Choice(str(period), f"{period} ({words})"))
-    return choices
 
 
 def chosen_period(text: str, *, today: date) -> Period:
@@ -433,13 +415,6 @@ def _breakdown_context(query: DashboardQuery) -> list[dict[str, Any]]:
     return sections
 
 
-def _with_chosen(choices: list[Choice], period: Period) -> list[Choice]:
-    """A period asked for by a link but older than the list still shows as chosen."""
-    if any(choice.value == str(period) for choice in choices):
-        return choices
-    return [*choices, Choice(str(period), str(period))]
-
-
 def _coverage_page(request: HttpRequest, query: DashboardQuery) -> Page:
     paginator = Paginator(coverage_people(query), COVERAGE_PAGE_SIZE)
     return paginator.get_page(request.GET.get("coverage_page"))
@@ -455,7 +430,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "query": query,
         "error": error,
         "is_default_period": query.period == default_period(query.today),
-        "period_choices": _with_chosen(period_choices(query.today), query.period),
+        "period_choices": [
+            Choice(value, label)
+            for value, label in period_choices(query.today, chosen=query.period)
+        ],
         "team_choices": team_choices(query),
         "threshold": suppression_threshold(),
         "measures": measure_rows(period_frame(query, trend)),
