@@ -271,12 +271,24 @@ def test_measure_or_outcome_but_not_both(client, team_leader, team):
     assert not Target.objects.exists()
 
 
-def test_period_choices_are_this_and_the_next_two_years(team_leader):
+def test_period_choices_are_last_this_and_next_year_newest_first(team_leader):
     form = TargetForm(user=team_leader)
     values = [value for value, _ in form.fields["period"].choices]
-    assert values[:5] == ["2026-27", "2026-27 Q1", "2026-27 Q2", "2026-27 Q3", "2026-27 Q4"]
-    assert values[-1] == "2028-29 Q4"
-    assert len(values) == 15
+    assert values[0] == ""  # a target is set ahead: no period is chosen for the user
+    assert values[1:7] == [
+        "2027-28",
+        "2027-28 Q4",
+        "2027-28 Q3",
+        "2027-28 Q2",
+        "2027-28 Q1",
+        "2026-27",
+    ]
+    assert values[-5:] == ["2025-26", "2025-26 Q4", "2025-26 Q3", "2025-26 Q2", "2025-26 Q1"]
+    assert len(values) == 16
+    labels = dict(form.fields["period"].choices)
+    assert labels["2026-27 Q1"] == "2026-27 Q1 (April to June 2026, still under way)"
+    assert labels["2026-27 Q2"] == "2026-27 Q2 (July to September 2026, not yet begun)"
+    assert labels["2025-26"] == "2025-26 (financial year, April 2025 to March 2026)"
 
 
 def test_period_outside_the_choices_is_refused(client, team_leader, team):
