@@ -14,7 +14,13 @@ from conversations.access import staff_scope
 from conversations.models import Partnership, Target, Team
 from frameworks.models import BarrierCode, FrameworkVersion, Measure
 from frameworks.periods import Period, PeriodError, default_period, offered_periods, period_label
-from reporting.targets import outcome_labels
+from reporting.targets import (
+    SCOPE_POPULATION_HELP,
+    outcome_labels,
+    roles_counted,
+    roles_in_words,
+    scope_roles,
+)
 
 PARTNERSHIP_PREFIX = "partnership-"
 TEAM_PREFIX = "team-"
@@ -66,6 +72,7 @@ class TargetForm(forms.Form):
 
     scope = forms.ChoiceField(
         label="Who the target is for",
+        help_text=SCOPE_POPULATION_HELP,
         error_messages={"required": "Choose who the target is for"},
     )
     measure = forms.ModelChoiceField(
@@ -199,6 +206,9 @@ class TargetForm(forms.Form):
         if self.errors:
             return data
         partnership, team = data["scope"]
+        self._check_population(partnership=partnership, team=team, measure=measure)
+        if self.errors:
+            return data
         clash = Target.objects.filter(partnership=partnership, team=team, period=data["period"])
         clash = (
             clash.filter(measure=measure) if measure else clash.filter(outcome_code=outcome_code)
@@ -214,6 +224,27 @@ class TargetForm(forms.Form):
                 code="duplicate",
             )
         return data
+
+    def _check_population(self, *, partnership: Partnership, team: Team | None, measure) -> None:
+        """Refuse a measure or outcome that counts none of the roles the scope's people hold:
+        such a target could never have data. A scope with nobody in it yet is not judged."""
+        held = scope_roles(partnership=partnership, team=team)
+        outcome_code = self.cleaned_data.get("outcome_code", "")
+        counted = roles_counted(measure=measure, outcome_code=outcome_code)
+        if not held or not counted or held & counted:
+            return
+        where = team.name if team else f"the whole of {partnership.name}"
+        what = (
+            f"{measure.code} counts"
+            if measure
+            else f"{self._outcome_label(outcome_code)} is asked of"
+        )
+        self.add_error(
+            "measure" if measure else "outcome_code",
+            f"{what} {roles_in_words(counted)} only, and {where} holds "
+            f"{roles_in_words(held)} only: this target could never have data. Choose "
+            f"{'a measure' if measure else 'an outcome'} for {roles_in_words(held)}.",
+        )
 
     def _outcome_label(self, code: str) -> str:
         for value, label in self.fields["outcome_code"].choices:
