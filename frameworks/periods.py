@@ -77,6 +77,11 @@ class Period:
     def contains(self, day: date) -> bool:
         return self.first_day <= day <= self.last_day
 
+    def is_over(self, today: date) -> bool:
+        """True once the period's last day has passed: conversations held on its last day
+        may still be recorded that day, so a period ending today is still under way."""
+        return self.last_day < today
+
     def __str__(self) -> str:
         year = f"{self.start_year}-{(self.start_year + 1) % 100:02d}"
         return f"{year} Q{self.quarter}" if self.quarter else year
@@ -88,3 +93,45 @@ def last_quarters(count: int, *, ending: Period) -> list[Period]:
     while len(quarters) < count:
         quarters.append(quarters[-1].previous())
     return list(reversed(quarters))
+
+
+def default_period(today: date) -> Period:
+    """The period a reporting page shows first: the latest complete quarter, whose figures no
+    longer move as conversations held in a quarter still under way are signed off."""
+    return Period.quarter_containing(today).previous()
+
+
+def offered_periods(today: date, *, upcoming: bool = False) -> list[Period]:
+    """The periods every reporting page offers, in one order: newest first, each financial
+    year followed by its quarters (Q4 to Q1). The current and the previous financial year,
+    leaving out quarters not yet begun.
+
+    With ``upcoming`` (targets are set ahead), the quarters of the current year not yet begun
+    and the next financial year with its quarters come first, in the same order.
+    """
+    current = Period.year_containing(today)
+    years = (
+        [current.next(), current, current.previous()] if upcoming else [current, current.previous()]
+    )
+    periods: list[Period] = []
+    for year in years:
+        periods.append(year)
+        periods.extend(Period(year.start_year, quarter) for quarter in (4, 3, 2, 1))
+    if upcoming:
+        return periods
+    return [period for period in periods if period.first_day <= today]
+
+
+def period_label(period: Period, *, today: date) -> str:
+    """``2026-27 Q1 (April to June 2026)``, with "still under way" or "not yet begun" where
+    that is so: the words every period list uses."""
+    first, last = period.first_day, period.last_day
+    if period.is_quarter:
+        span = f"{first:%B} to {last:%B %Y}"
+    else:
+        span = f"financial year, {first:%B %Y} to {last:%B %Y}"
+    if first > today:
+        span += ", not yet begun"
+    elif not period.is_over(today):
+        span += ", still under way"
+    return f"{period} ({span})"

@@ -8,8 +8,16 @@ from reporting.models import ReturnRecord
 class ReturnRecordAdmin(admin.ModelAdmin):
     """National returns are a record of what was sent: readable, never changed here."""
 
-    list_display = ["partnership", "period", "format", "generated_at", "generated_by", "sha256"]
-    list_filter = ["partnership", "format", "period"]
+    list_display = [
+        "partnership",
+        "period",
+        "period_incomplete",
+        "format",
+        "generated_at",
+        "generated_by",
+        "sha256",
+    ]
+    list_filter = ["partnership", "format", "period", "period_incomplete"]
     list_select_related = ["partnership", "generated_by"]
     exclude = ["content"]
     date_hierarchy = "generated_at"

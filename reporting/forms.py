@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 from crispy_forms.helper import FormHelper
@@ -12,11 +13,33 @@ from django.utils import timezone
 from conversations.access import staff_scope
 from conversations.models import Partnership, Target, Team
 from frameworks.models import BarrierCode, FrameworkVersion, Measure
-from frameworks.periods import Period, PeriodError
-from reporting.targets import outcome_labels, period_label, target_periods
+from frameworks.periods import Period, PeriodError, default_period, offered_periods, period_label
+from reporting.targets import (
+    SCOPE_POPULATION_HELP,
+    outcome_labels,
+    roles_counted,
+    roles_in_words,
+    scope_roles,
+)
 
 PARTNERSHIP_PREFIX = "partnership-"
 TEAM_PREFIX = "team-"
+
+
+def period_choices(
+    today: date, *, chosen: Period | str | None = None, upcoming: bool = False
+) -> list[tuple[str, str]]:
+    """``(value, label)`` for every period list of the reporting pages: the same periods in
+    the same order everywhere (``offered_periods``). A ``chosen`` period that a link or an
+    older record names but the list does not offer is added at the end, so it still shows as
+    chosen."""
+    choices = [
+        (str(period), period_label(period, today=today))
+        for period in offered_periods(today, upcoming=upcoming)
+    ]
+    if chosen is not None and str(chosen) and str(chosen) not in {v for v, _ in choices}:
+        choices.append((str(chosen), str(chosen)))
+    return choices
 
 
 def _outcome_choices() -> list[tuple[str, list[tuple[str, str]]]]:
@@ -49,6 +72,7 @@ class TargetForm(forms.Form):
 
     scope = forms.ChoiceField(
         label="Who the target is for",
+        help_text=SCOPE_POPULATION_HELP,
         error_messages={"required": "Choose who the target is for"},
     )
     measure = forms.ModelChoiceField(
@@ -60,7 +84,8 @@ class TargetForm(forms.Form):
     outcome_code = forms.ChoiceField(required=False, label="Outcome (achieved rate at review)")
     period = forms.ChoiceField(
         label="Period",
-        help_text="A financial year (April to March) or one of its quarters.",
+        help_text="A financial year (April to March) or one of its quarters, from last year "
+        "to next year.",
         error_messages={
             "required": "Choose a period",
             "invalid_choice": "Choose a financial year or quarter from the list",
@@ -131,11 +156,15 @@ class TargetForm(forms.Form):
             # A target imported for an outcome of an earlier framework version stays editable.
             outcome_choices.insert(1, (instance.outcome_code, instance.outcome_code))
         self.fields["outcome_code"].choices = outcome_choices
-        periods = target_periods(timezone.localdate())
-        period_choices = [(str(p), period_label(p)) for p in periods]
-        if instance is not None and instance.period not in {str(p) for p in periods}:
-            period_choices.insert(0, (instance.period, instance.period))
-        self.fields["period"].choices = period_choices
+        # A target is set ahead: no period is chosen for the user.
+        self.fields["period"].choices = [
+            ("", "— choose a period —"),
+            *period_choices(
+                timezone.localdate(),
+                chosen=instance.period if instance is not None else None,
+                upcoming=True,
+            ),
+        ]
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True  # the template's <form> carries the token
@@ -177,6 +206,9 @@ class TargetForm(forms.Form):
         if self.errors:
             return data
         partnership, team = data["scope"]
+        self._check_population(partnership=partnership, team=team, measure=measure)
+        if self.errors:
+            return data
         clash = Target.objects.filter(partnership=partnership, team=team, period=data["period"])
         clash = (
             clash.filter(measure=measure) if measure else clash.filter(outcome_code=outcome_code)
@@ -192,6 +224,27 @@ class TargetForm(forms.Form):
                 code="duplicate",
             )
         return data
+
+    def _check_population(self, *, partnership: Partnership, team: Team | None, measure) -> None:
+        """Refuse a measure or outcome that counts none of the roles the scope's people hold:
+        such a target could never have data. A scope with nobody in it yet is not judged."""
+        held = scope_roles(partnership=partnership, team=team)
+        outcome_code = self.cleaned_data.get("outcome_code", "")
+        counted = roles_counted(measure=measure, outcome_code=outcome_code)
+        if not held or not counted or held & counted:
+            return
+        where = team.name if team else f"the whole of {partnership.name}"
+        what = (
+            f"{measure.code} counts"
+            if measure
+            else f"{self._outcome_label(outcome_code)} is asked of"
+        )
+        self.add_error(
+            "measure" if measure else "outcome_code",
+            f"{what} {roles_in_words(counted)} only, and {where} holds "
+            f"{roles_in_words(held)} only: this target could never have data. Choose "
+            f"{'a measure' if measure else 'an outcome'} for {roles_in_words(held)}.",
+        )
 
     def _outcome_label(self, code: str) -> str:
         for value, label in self.fields["outcome_code"].choices:
@@ -260,7 +313,7 @@ class DrilldownForm(forms.Form):
     def clean_period(self) -> Period:
         text = self.cleaned_data["period"]
         if not text:
-            return Period.year_containing(timezone.localdate())
+            return default_period(timezone.localdate())
         try:
             return Period.parse(text)
         except PeriodError as error:

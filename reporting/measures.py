@@ -227,3 +227,65 @@ def suppress_rows(
         frame[column] = frame[column].astype(object)
         frame.loc[frame["suppressed"], column] = None
     return frame
+
+
+def _gives_away(counts: pd.Series, denominators: pd.Series, *, known_sum: int) -> bool:
+    """Whether hidden counts can be worked out exactly from their sum (known by subtraction
+    from a shown total): always for one; for several, when the sum is 0 or every count's
+    denominator (each count lies between 0 and its row's denominator)."""
+    if len(counts) == 1:
+        return True
+    return known_sum == 0 or known_sum == int(denominators.sum())
+
+
+def suppress_counts_with_totals(
+    frame: pd.DataFrame,
+    *,
+    threshold: int,
+    count_columns: list[str],
+    column_totals: dict[str, int] | None,
+    denominator: str = "records",
+) -> pd.DataFrame:
+    """Disclosure control (spec §5.5) for a table of counts whose rows have a denominator
+    (e.g. outcome records naming any barrier) and whose column totals are shown elsewhere.
+
+    Primary: a row whose denominator is below ``threshold`` shows only its denominator, as a
+    measure does (``suppressed`` is True). Secondary, when ``column_totals`` are shown
+    (``None`` when they are hidden): in each count column the hidden counts' sum is known by
+    subtraction; where it gives a hidden count away (one hidden count, or a sum of 0 or of all
+    their denominators) further counts of that column are hidden, smallest denominator first,
+    choosing counts that make the sum uncertain. A column whose total is 0 or the whole of the
+    table's records is fixed by that total and needs no protection. Hidden counts are None.
+    """
+    frame = frame.copy()
+    denominators = frame[denominator].astype(int)
+    frame["suppressed"] = denominators < threshold
+    hide = pd.DataFrame(False, index=frame.index, columns=count_columns)
+    hide.loc[frame["suppressed"]] = True
+    if column_totals is not None and len(frame):
+        all_records = int(denominators.sum())
+        for column in count_columns:
+            total = int(column_totals.get(column, 0))
+            if total in (0, all_records):
+                continue
+            counts = frame[column].astype(int)
+            while True:
+                hidden = hide[column] & (denominators > 0)
+                if not hidden.any():
+                    break
+                known = total - int(counts[~hide[column]].sum())
+                if not _gives_away(counts[hidden], denominators[hidden], known_sum=known):
+                    break
+                candidates = ~hide[column]
+                if known == 0:  # a count above 0 makes the sum uncertain
+                    candidates &= counts > 0
+                elif known == int(denominators[hidden].sum()):  # a count below its records
+                    candidates &= counts < denominators
+                if not candidates.any():
+                    break
+                smallest = denominators[candidates].sort_values(kind="stable").index[0]
+                hide.loc[smallest, column] = True
+    for column in count_columns:
+        frame[column] = frame[column].astype(object)
+        frame.loc[hide[column], column] = None
+    return frame

@@ -39,6 +39,11 @@ class ReturnRecord(models.Model):
         help_text="Empty when produced from the command line without --user.",
     )
     sha256 = models.CharField("SHA-256", max_length=64)
+    period_incomplete = models.BooleanField(
+        "period still under way",
+        default=False,
+        help_text="Produced on or before the period's last day: its figures could still change.",
+    )
     row_count = models.PositiveIntegerField(help_text="Data rows, not counting the header")
     byte_size = models.PositiveIntegerField()
     content = models.BinaryField()

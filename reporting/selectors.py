@@ -433,6 +433,24 @@ def barrier_counts(*, scope: Scope, first_day: date, last_day: date) -> pd.DataF
     ).rename(columns={"outcomerecord__outcome_id": "outcome_id", "barriercode__code": "barrier"})
 
 
+def barrier_records(*, scope: Scope, first_day: date, last_day: date) -> pd.DataFrame:
+    """How many outcome records name at least one barrier, per outcome, in completed
+    conversations (any type) held in the period: ``outcome_id, count``. The denominator of
+    the barrier counts (a record naming two barriers counts once). One GROUP BY query."""
+    through = OutcomeRecord.barriers.through
+    with_barrier = through.objects.filter(outcomerecord=OuterRef("pk"))
+    rows = (
+        OutcomeRecord.objects.filter(
+            _in_scope(scope, first_day=first_day, last_day=last_day, prefix="conversation__"),
+            Exists(with_barrier),
+        )
+        .values("outcome_id")
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+    return pd.DataFrame.from_records(list(rows), columns=["outcome_id", "count"])
+
+
 def people_without_review(*, scope: Scope, since: date, until: date) -> QuerySet[Person]:
     """People allocated to the scope's teams (or anyone in the partnership, for a partnership
     scope) with no completed review held from ``since`` to ``until`` (inclusive), in any team,

@@ -15,8 +15,8 @@ from decimal import Decimal
 from django.db.models import Q, QuerySet
 
 from conversations.access import StaffScope, staff_scope
-from conversations.models import Target
-from frameworks.models import Outcome
+from conversations.models import Conversation, Partnership, Person, Target, Team
+from frameworks.models import POPULATION_ROLES, Outcome, Role
 from frameworks.periods import Period, PeriodError
 from reporting.figures import measure_figures, suppression_threshold
 from reporting.measures import percentage, target_status
@@ -53,24 +53,49 @@ def can_edit(scope: StaffScope, target: Target) -> bool:
     return target.partnership_id in scope.lead_partnership_ids
 
 
-def target_periods(today: date, *, years: int = 3) -> list[Period]:
-    """The current financial year and the next ``years - 1``, each followed by its quarters."""
-    first = Period.year_containing(today).start_year
-    periods: list[Period] = []
-    for year in range(first, first + years):
-        periods.append(Period(year))
-        periods.extend(Period(year, quarter) for quarter in range(1, 5))
-    return periods
+ROLE_PLURALS: dict[str, str] = {Role.USER: "people who use services", Role.CARER: "unpaid carers"}
+SCOPE_POPULATION_HELP = (
+    "A target must be able to have data: its measure or outcome has to count people this "
+    "team holds. A team's people are those allocated to it and those it has held "
+    "conversations with; the whole partnership's are everyone it holds. A users-only measure "
+    "(NM1, NM3) cannot be set for a team of unpaid carers only, nor the carers' measure (NM4) "
+    "for a team with no carers."
+)
 
 
-def period_label(period: Period) -> str:
-    """``2026-27 Q1 (April to June 2026)``."""
-    first, last = period.first_day, period.last_day
-    if first.year == last.year:
-        span = f"{first:%B} to {last:%B %Y}"
-    else:
-        span = f"{first:%B %Y} to {last:%B %Y}"
-    return f"{period} ({span})"
+def scope_roles(*, partnership: Partnership, team: Team | None) -> frozenset[str]:
+    """The roles (``user``, ``carer``) the scope's population holds, from the data: people
+    allocated to the team (or held by the partnership), carers as carers and everyone else as
+    people who use services, and the roles people took in conversations the team (or the
+    partnership) has held. Two small queries."""
+    people = Person.objects.filter(teams=team) if team else partnership.people.all()
+    conversations = (
+        Conversation.objects.filter(team=team)
+        if team
+        else Conversation.objects.filter(partnership=partnership)
+    )
+    roles = {
+        Role.CARER if is_carer else Role.USER
+        for is_carer in people.order_by().values_list("is_carer", flat=True).distinct()
+    }
+    roles |= set(conversations.order_by().values_list("subject_role", flat=True).distinct())
+    return frozenset(roles)
+
+
+def roles_counted(*, measure=None, outcome_code: str = "") -> frozenset[str]:
+    """The roles a measure's population, or an outcome's framework, counts."""
+    if measure is not None:
+        return frozenset(POPULATION_ROLES.get(measure.population, ()))
+    return frozenset(
+        Outcome.objects.filter(code=outcome_code)
+        .order_by()
+        .values_list("version__framework__role", flat=True)
+        .distinct()
+    )
+
+
+def roles_in_words(roles: Iterable[str]) -> str:
+    return " and ".join(ROLE_PLURALS[role] for role in (Role.USER, Role.CARER) if role in roles)
 
 
 def outcome_labels(codes: Iterable[str]) -> dict[str, str]:

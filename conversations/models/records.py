@@ -307,6 +307,7 @@ class MeasureAnswer(models.Model):
 class AuditAction(models.TextChoices):
     VIEWED_PERSON = "viewed_person", "Opened a person's record"
     VIEWED_CONVERSATION = "viewed_conversation", "Opened a conversation"
+    VIEWED_DRILLDOWN = "viewed_drilldown", "Read their words behind a report figure"
     CREATED = "created", "Created"
     CHANGED = "changed", "Changed"
     COMPLETED = "completed", "Signed off"

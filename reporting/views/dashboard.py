@@ -28,19 +28,22 @@ from django.views.decorators.http import require_http_methods
 
 from conversations.models import ConversationType, InterviewerKind, Team
 from frameworks.models import BarrierCode, ClientGroup, Role
-from frameworks.periods import Period, PeriodError, last_quarters
+from frameworks.periods import Period, PeriodError, default_period, last_quarters
 from reporting.access import ReportingReach, reporting_reach, resolve_scope
 from reporting.figures import measure_figures, suppression_threshold
+from reporting.forms import period_choices
 from reporting.measures import (
     ACHIEVEMENT_COLUMNS,
     map_to_current,
     pivot_counts,
+    suppress_counts_with_totals,
     suppress_rows,
 )
 from reporting.returns import escape_formula
 from reporting.selectors import (
     Scope,
     barrier_counts,
+    barrier_records,
     outcome_achievement,
     outcome_mapping,
     people_without_review,
@@ -115,25 +118,6 @@ class DashboardQuery:
         if self.scope.teams:
             return list(self.scope.teams)
         return [t for t in self.reach.teams if t.partnership_id == self.scope.partnership.pk]
-
-
-def default_period(today: date) -> Period:
-    """The latest complete quarter: its figures no longer move as conversations held in a
-    quarter still under way are signed off."""
-    return Period.quarter_containing(today).previous()
-
-
-def period_choices(today: date) -> list[Choice]:
-    current = Period.quarter_containing(today)
-    quarters = last_quarters(TREND_QUARTERS, ending=current)
-    year = Period.year_containing(today)
-    choices = []
-    for period in [*reversed(quarters), year, year.previous()]:
-        words = f"{period.first_day:%B %Y} to {period.last_day:%B %Y}"
-        if period.contains(today):
-            words += ", still under way"
-        choices.append(Choice(str(period), f"{period} ({words})"))
-    return choices
 
 
 def chosen_period(text: str, *, today: date) -> Period:
@@ -271,16 +255,22 @@ def achievement_frame(query: DashboardQuery, mapping: pd.DataFrame) -> pd.DataFr
 class BarrierTables:
     barriers: list[dict[str, str]]  # code, label: the columns
     totals: pd.DataFrame  # barrier, label, count (None when suppressed), sorted
-    table: pd.DataFrame  # one row per outcome, one column per barrier code
+    table: pd.DataFrame  # one row per outcome, one column per barrier code, total (records)
+    records: int  # outcome records naming any barrier: the totals' denominator
+    totals_suppressed: bool
 
 
 def barrier_tables(query: DashboardQuery, mapping: pd.DataFrame) -> BarrierTables:
+    """Barrier counts by outcome and in all, under the measures' rule (spec §5.5): counts of
+    outcome records are shown where at least ``threshold`` outcome records (naming any
+    barrier) are counted — for an outcome, its row; for the totals, the whole scope — and no
+    hidden row can be worked out from the totals shown beside it."""
     threshold = suppression_threshold()
     barriers = list(BarrierCode.objects.values("code", "label"))
     codes = [b["code"] for b in barriers]
-    counts = barrier_counts(
-        scope=query.scope, first_day=query.period.first_day, last_day=query.period.last_day
-    )
+    first_day, last_day = query.period.first_day, query.period.last_day
+    counts = barrier_counts(scope=query.scope, first_day=first_day, last_day=last_day)
+    records = barrier_records(scope=query.scope, first_day=first_day, last_day=last_day)
     # Totals from the records themselves: an outcome split in two must not count twice.
     totals = pd.DataFrame(
         {
@@ -289,20 +279,33 @@ def barrier_tables(query: DashboardQuery, mapping: pd.DataFrame) -> BarrierTable
             "count": [int(counts.loc[counts["barrier"] == c, "count"].sum()) for c in codes],
         }
     )
-    totals["suppressed"] = totals["count"] < threshold
+    records_total = int(records["count"].sum())
+    totals_suppressed = 0 < records_total < threshold
+    column_totals = None if totals_suppressed else dict(zip(codes, totals["count"], strict=True))
+    totals["suppressed"] = totals_suppressed
     totals["count"] = totals["count"].astype(object)
-    totals.loc[totals["suppressed"] & (totals["count"] != 0), "count"] = None
+    if totals_suppressed:
+        totals["count"] = None
     totals = totals.sort_values("count", key=lambda s: s.fillna(-1), ascending=False)
-    mapped = map_to_current(counts, mapping, by=["barrier"])
-    table = pivot_counts(mapped, column="barrier", values=codes)
-    table = suppress_rows(
+    table = pivot_counts(
+        map_to_current(counts, mapping, by=["barrier"]), column="barrier", values=codes
+    )
+    # A row's total is its outcome records naming any barrier, not the sum of its counts (a
+    # record can name several barriers): the denominator the counts are shown against.
+    per_outcome = map_to_current(records, mapping, by=[]).rename(columns={"count": "total"})
+    keys = ["framework", "role", "code", "label", "order", "current"]
+    table = table.drop(columns="total").merge(per_outcome[[*keys, "total"]], on=keys, how="left")
+    table["total"] = table["total"].fillna(0).astype(int)
+    table = suppress_counts_with_totals(
         table,
         threshold=threshold,
         count_columns=codes,
-        row_set=["role"],
-        complementary=True,
+        column_totals=column_totals,
+        denominator="total",
     )
-    return BarrierTables(barriers, totals.reset_index(drop=True), table)
+    return BarrierTables(
+        barriers, totals.reset_index(drop=True), table, records_total, totals_suppressed
+    )
 
 
 def breakdown_frame(query: DashboardQuery, breakdown: str) -> tuple[pd.DataFrame, dict]:
@@ -409,7 +412,14 @@ def _barrier_context(query: DashboardQuery, mapping: pd.DataFrame) -> dict[str, 
         title="Barriers recorded most often",
         unit="Outcome records with this barrier",
     )
-    return {"barriers": tables.barriers, "totals": totals, "groups": groups, "svg": svg}
+    return {
+        "barriers": tables.barriers,
+        "totals": totals,
+        "records": tables.records,
+        "totals_suppressed": tables.totals_suppressed,
+        "groups": groups,
+        "svg": svg,
+    }
 
 
 def _breakdown_context(query: DashboardQuery) -> list[dict[str, Any]]:
@@ -433,13 +443,6 @@ def _breakdown_context(query: DashboardQuery) -> list[dict[str, Any]]:
     return sections
 
 
-def _with_chosen(choices: list[Choice], period: Period) -> list[Choice]:
-    """A period asked for by a link but older than the list still shows as chosen."""
-    if any(choice.value == str(period) for choice in choices):
-        return choices
-    return [*choices, Choice(str(period), str(period))]
-
-
 def _coverage_page(request: HttpRequest, query: DashboardQuery) -> Page:
     paginator = Paginator(coverage_people(query), COVERAGE_PAGE_SIZE)
     return paginator.get_page(request.GET.get("coverage_page"))
@@ -455,7 +458,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "query": query,
         "error": error,
         "is_default_period": query.period == default_period(query.today),
-        "period_choices": _with_chosen(period_choices(query.today), query.period),
+        "period_choices": [
+            Choice(value, label)
+            for value, label in period_choices(query.today, chosen=query.period)
+        ],
         "team_choices": team_choices(query),
         "threshold": suppression_threshold(),
         "measures": measure_rows(period_frame(query, trend)),
@@ -550,7 +556,8 @@ def _table_csv(query: DashboardQuery, table: str) -> tuple[list[str], list[list[
         tables = barrier_tables(query, outcome_mapping())
         codes = [b["code"] for b in tables.barriers]
         columns = ["role", "code", "label", *codes, "total", "suppressed"]
-        header = ["scope", "period", "role", "outcome_code", "outcome_label"] + columns[3:]
+        header = ["scope", "period", "role", "outcome_code", "outcome_label", *codes]
+        header += ["outcome_records", "suppressed"]
         rows = [
             [query.scope.label, str(query.period), *(r[c] for c in columns)]
             for r in tables.table.to_dict("records")

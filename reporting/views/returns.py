@@ -15,40 +15,30 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from conversations.models import Partnership
-from frameworks.periods import Period, PeriodError
+from frameworks.periods import Period, PeriodError, default_period
 from reporting.access import led_partnership_or_404
 from reporting.figures import suppression_threshold
+from reporting.forms import period_choices
 from reporting.models import ReturnFormat, ReturnRecord
-from reporting.returns import formatted_rows, national_return_frame, return_produce
+from reporting.returns import (
+    formatted_rows,
+    incomplete_warning,
+    national_return_frame,
+    return_produce,
+)
 
 
 def today() -> date:
     return timezone.localdate()
 
 
-def offered_periods(today: date) -> list[Period]:
-    """The current and previous financial years and their quarters that have begun, newest
-    first, each year before its quarters."""
-    current = Period.year_containing(today)
-    periods: list[Period] = []
-    for year in (current, current.previous()):
-        periods.append(year)
-        quarters = [Period(year.start_year, q) for q in (4, 3, 2, 1)]
-        periods.extend(q for q in quarters if q.first_day <= today)
-    return periods
-
-
-def default_period(today: date) -> Period:
-    """The last quarter that has ended: the one a return is usually for."""
-    return Period.quarter_containing(today).previous()
-
-
 class PeriodForm(forms.Form):
     period = forms.ChoiceField(label="Period")
 
-    def __init__(self, *args, periods: list[Period], **kwargs) -> None:
+    def __init__(self, *args, today: date, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["period"].choices = [(str(p), _period_label(p)) for p in periods]
+        self.today = today
+        self.fields["period"].choices = period_choices(today)
         self.fields["period"].error_messages["invalid_choice"] = (
             "Choose one of the periods in the list."
         )
@@ -70,12 +60,23 @@ class ReturnForm(PeriodForm):
         widget=forms.RadioSelect,
         initial=ReturnFormat.CSV,
     )
+    produce_incomplete = forms.BooleanField(
+        required=False,
+        label="Produce it although the period is still under way",
+        help_text="The figures will change as conversations held in the period are signed "
+        "off; the return is recorded as produced before the period ended.",
+    )
 
-
-def _period_label(period: Period) -> str:
-    if period.is_quarter:
-        return f"{period} ({period.first_day:%B} to {period.last_day:%B %Y})"
-    return f"{period} (financial year, April {period.start_year} to March {period.start_year + 1})"
+    def clean(self) -> dict:
+        data = super().clean()
+        period = data.get("period")
+        if period and not period.is_over(self.today) and not data.get("produce_incomplete"):
+            self.add_error(
+                "produce_incomplete",
+                f"{incomplete_warning(period)} Tick the box to produce it anyway, or choose a "
+                "period that has ended.",
+            )
+        return data
 
 
 def _attachment(record: ReturnRecord) -> HttpResponse:
@@ -112,6 +113,11 @@ def _render_list(
             "form": form,
             "preview_form": preview_form,
             "period": period,
+            "incomplete_warning": (
+                incomplete_warning(period)
+                if period is not None and not period.is_over(preview_form.today)
+                else ""
+            ),
             "rows": rows,
             "records": records,
             "threshold": suppression_threshold(),
@@ -125,17 +131,14 @@ def _render_list(
 def return_list(request: HttpRequest) -> HttpResponse:
     partnership = led_partnership_or_404(request.user)
     day = today()
-    periods = offered_periods(day)
     preview_form = PeriodForm(
-        request.GET if "period" in request.GET else None,
-        periods=periods,
-        auto_id="id_preview_%s",
+        request.GET if "period" in request.GET else None, today=day, auto_id="id_preview_%s"
     )
     period: Period | None = default_period(day)
     if preview_form.is_bound:
         period = preview_form.cleaned_data["period"] if preview_form.is_valid() else None
     form = ReturnForm(
-        periods=periods,
+        today=day,
         initial={"period": str(period) if period else None, "format": ReturnFormat.CSV},
     )
     return _render_list(
@@ -147,15 +150,19 @@ def return_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 def return_produce_view(request: HttpRequest) -> HttpResponse:
     partnership = led_partnership_or_404(request.user)
-    periods = offered_periods(today())
-    form = ReturnForm(request.POST, periods=periods)
+    day = today()
+    form = ReturnForm(request.POST, today=day)
     if not form.is_valid():
+        # Show the figures of the period asked for, with its warning, beside the problem.
+        period = form.cleaned_data.get("period")
         return _render_list(
             request,
             partnership=partnership,
             form=form,
-            preview_form=PeriodForm(periods=periods, auto_id="id_preview_%s"),
-            period=None,
+            preview_form=PeriodForm(
+                {"period": str(period)} if period else None, today=day, auto_id="id_preview_%s"
+            ),
+            period=period,
             status=400,
         )
     record = return_produce(
@@ -163,6 +170,7 @@ def return_produce_view(request: HttpRequest) -> HttpResponse:
         period=form.cleaned_data["period"],
         format=form.cleaned_data["format"],
         by=request.user,
+        today=day,
     )
     return _attachment(record)
 

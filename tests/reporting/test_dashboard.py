@@ -15,7 +15,8 @@ from django.utils import timezone
 
 from conversations.models import Conversation, OutcomeRecord
 from frameworks.models import BarrierCode, Outcome
-from reporting.views.dashboard import TABLES, csv_cell, default_period, period_choices
+from frameworks.periods import default_period, offered_periods
+from reporting.views.dashboard import TABLES, csv_cell
 from tests.factories import (
     PersonFactory,
     TeamFactory,
@@ -236,8 +237,9 @@ def test_default_period_is_the_latest_complete_quarter(client, team_leader):
     assert response.context["query"].period.last_day < today
     assert response.context["is_default_period"]
     assert "latest complete quarter" in response.content.decode()
-    choices = [c.value for c in period_choices(today)]
-    assert len(choices) == 10 and str(response.context["query"].period) in choices
+    choices = [c.value for c in response.context["period_choices"]]
+    assert choices == [str(p) for p in offered_periods(today)]
+    assert str(response.context["query"].period) in choices
 
 
 # --- outcomes at review ----------------------------------------------------------------------
@@ -370,6 +372,95 @@ def test_barrier_counts_by_outcome(client, team_leader, team, other_team, no_sup
         {"barrier": "transport", "outcome": "feeling_safe", "period": PERIOD, "team": "ORK-E"}
     )
     assert escape(f"{reverse('reporting:drilldown')}?{query}") in page.content.decode()
+
+
+def barrier_records_in(team, *, outcome: str, barriers_per_record: list[list[str]]) -> None:
+    """One support plan per record (one person each), naming those barriers on ``outcome``."""
+    for barriers in barriers_per_record:
+        conversation = answered_conversation(
+            person=PersonFactory(partnership=team.partnership, teams=[team]),
+            team=team,
+            date_held=IN_PERIOD,
+            answers={},
+            type="support_plan",
+            outcomes={outcome: ""},
+        )
+        with_barriers(conversation, outcome, barriers)
+
+
+def barrier_rows(client, user) -> dict[str, dict[str, str]]:
+    return {r["outcome_code"]: r for r in rows_of(get(client, user, download("barriers")))}
+
+
+def test_barrier_text_tells_the_truth_small_counts_show_under_enough_records(
+    client, team_leader, team, settings
+):
+    settings.SUPPRESSION_THRESHOLD = 5
+    barrier_records_in(
+        team,
+        outcome="feeling_safe",
+        barriers_per_record=[["transport"]] * 2 + [["staffing", "transport"]] + [["resources"]] * 3,
+    )
+    barrier_records_in(
+        team, outcome="seeing_people", barriers_per_record=[["transport"]] * 3 + [["other"]] * 2
+    )
+
+    page = get(client, team_leader)
+    html = page.content.decode()
+
+    assert "Counts below 5 are suppressed" not in html
+    assert "counts are shown only where at least 5 records are counted" in html
+    assert "of 11 outcome records naming any barrier" in html
+    rows = barrier_rows(client, team_leader)
+    # 6 and 5 records: shown, small counts included, like "2 of 10 said yes".
+    assert (rows["feeling_safe"]["staffing"], rows["feeling_safe"]["transport"]) == ("1", "3")
+    assert (rows["seeing_people"]["transport"], rows["seeing_people"]["other"]) == ("3", "2")
+    assert rows["feeling_safe"]["outcome_records"] == "6"  # records, not barriers named
+    totals = {t["barrier"]: t["count"] for t in page.context["barriers"]["totals"]}
+    assert (totals["transport"], totals["staffing"], totals["other"]) == (6, 1, 2)
+
+
+def test_a_hidden_outcome_cannot_be_worked_out_from_the_totals(client, team_leader, team, settings):
+    settings.SUPPRESSION_THRESHOLD = 5
+    barrier_records_in(
+        team,
+        outcome="feeling_safe",
+        barriers_per_record=[["transport"], ["transport", "staffing"]] + [["resources"]] * 4,
+    )
+    barrier_records_in(team, outcome="seeing_people", barriers_per_record=[["transport"]] * 2)
+
+    page = get(client, team_leader)
+    rows = barrier_rows(client, team_leader)
+
+    # Seeing people: 2 records, only its total. Transport in all is 4 and feeling safe's 2
+    # would give seeing people's 2 away, so feeling safe's transport is hidden as well.
+    assert rows["seeing_people"]["suppressed"] == "true"
+    assert (rows["seeing_people"]["transport"], rows["seeing_people"]["outcome_records"]) == (
+        "",
+        "2",
+    )
+    assert rows["feeling_safe"]["suppressed"] == "false"
+    assert rows["feeling_safe"]["transport"] == ""
+    # Staffing: 1 in all, none for seeing people (known 0 by subtraction): hidden too.
+    assert rows["feeling_safe"]["staffing"] == ""
+    assert rows["feeling_safe"]["information"] == "0"  # nobody names it: nothing to protect
+    html = page.content.decode()
+    assert '<span class="suppressed">suppressed</span>' in html
+    assert "suppressed (fewer than 5 records)" in html
+
+
+def test_too_few_records_in_all_hide_the_totals_and_say_so(client, team_leader, team, settings):
+    settings.SUPPRESSION_THRESHOLD = 5
+    barrier_records_in(team, outcome="feeling_safe", barriers_per_record=[["transport"]] * 3)
+
+    page = get(client, team_leader)
+
+    assert [t["count"] for t in page.context["barriers"]["totals"]] == [None] * len(
+        page.context["barriers"]["totals"]
+    )
+    html = page.content.decode()
+    assert "Fewer than 5 records name a barrier at all, so the totals are suppressed too" in html
+    assert "of 3 outcome records naming any barrier" in html
 
 
 # --- reviews overdue -------------------------------------------------------------------------

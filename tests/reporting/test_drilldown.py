@@ -5,8 +5,9 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from conversations.models import Action, OutcomeRecord
+from conversations.models import Action, AuditEvent, OutcomeRecord
 from frameworks.models import BarrierCode, Outcome
+from frameworks.periods import Period
 from tests.factories import PersonFactory, answered_conversation
 
 pytestmark = pytest.mark.django_db
@@ -154,13 +155,16 @@ def test_only_that_status_in_completed_reviews_of_the_period(client, team_leader
     assert words_on(quarter) == set()
 
 
-def test_period_defaults_to_the_current_financial_year(client, team_leader, team, monkeypatch):
+def test_period_defaults_to_the_latest_complete_quarter_as_on_the_dashboard(
+    client, team_leader, team, monkeypatch
+):
     monkeypatch.setattr("django.utils.timezone.localdate", lambda *a, **k: DAY)
-    review_with_words(team, ref="A", words="this year")
+    review_with_words(team, ref="A", words="last quarter", day=datetime.date(2026, 3, 2))
+    review_with_words(team, ref="B", words="this quarter")
     client.force_login(team_leader)
     response = client.get(URL, {"outcome": "feeling_safe", "status": "not_achieved"})
-    assert words_on(response) == {"this year"}
-    assert "2026-27" in response.content.decode()
+    assert response.context["period"] == Period(2025, 4)
+    assert words_on(response) == {"last quarter"}
 
 
 def test_outcome_is_mapped_across_versions(client, team_leader, team):
@@ -174,7 +178,9 @@ def test_outcome_is_mapped_across_versions(client, team_leader, team):
     old.words = "2007 words"
     old.save()
     client.force_login(team_leader)
-    response = client.get(URL, {"outcome": "having_a_say", "status": "not_achieved"})
+    response = client.get(
+        URL, {"outcome": "having_a_say", "status": "not_achieved", "period": "2026-27"}
+    )
     assert words_on(response) == {"2012 words", "2007 words"}
     assert "Choice" in response.content.decode()  # the record's own outcome label
 
@@ -258,3 +264,89 @@ def test_bad_params_are_400_with_a_clear_message(client, team_leader, team, para
     html = response.content.decode()
     assert "There is a problem with the link" in html
     assert message in html
+
+
+def test_a_bad_link_still_leads_back_to_the_dashboard_it_came_from(client, team_leader, team):
+    client.force_login(team_leader)
+    response = client.get(URL, {"outcome": "nope", "period": "2026-27 Q1", "team": team.code})
+    assert response.status_code == 400
+    back = response.context["dashboard_url"]
+    assert back.startswith(reverse("reporting:dashboard") + "?")
+    assert "period=2026-27+Q1" in back and f"team={team.code}" in back
+    assert "Back to the dashboard" in response.content.decode()
+    assert not AuditEvent.objects.exists()
+
+
+# --- nothing to show, and the way back ------------------------------------------------------
+
+
+def test_a_valid_link_with_nothing_behind_it_says_so_plainly(client, team_leader, team):
+    review_with_words(team, ref="E-1", words="achieved instead", status="achieved")
+    client.force_login(team_leader)
+    response = client.get(URL, {**NOT_ACHIEVED, "period": "2026-27 Q1", "team": team.code})
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "There is a problem with the link" not in html
+    assert (
+        f"No conversations in {team.name} for 2026-27 Q1 match “Feeling safe”: not achieved "
+        "at review." in html
+    )
+    barrier = client.get(URL, {"barrier": "transport", "period": "2026-27"})
+    assert barrier.status_code == 200
+    assert "match the barrier “Transport" in barrier.content.decode()
+
+
+def test_back_to_the_dashboard_keeps_scope_and_period_with_breadcrumbs(
+    client, partnership_lead, team
+):
+    review_with_words(team, ref="E-1", words="words")
+    client.force_login(partnership_lead)
+    response = client.get(URL, {**NOT_ACHIEVED, "period": "2026-27", "team": team.code})
+
+    dashboard = reverse("reporting:dashboard")
+    back = f"{dashboard}?period=2026-27&amp;team={team.code}#achievement"
+    html = response.content.decode()
+    assert f'href="{back}" id="back-to-dashboard">Back to the dashboard' in html
+    assert 'aria-label="Breadcrumb"' in html
+    assert f'<a href="{back}">Reports: {team.name}, 2026-27</a>' in html
+    assert 'aria-current="page">The words behind the figure' in html
+    # A barrier figure leads back to the barriers; the whole reach carries no team.
+    barrier = client.get(URL, {"barrier": "transport", "period": "2026-27 Q1"})
+    assert barrier.context["dashboard_url"] == f"{dashboard}?period=2026-27+Q1#barriers"
+
+
+def test_the_period_can_be_changed_from_the_same_list_as_the_dashboard(client, team_leader, team):
+    client.force_login(team_leader)
+    response = client.get(URL, {**NOT_ACHIEVED, "period": "2026-27", "team": team.code})
+    html = response.content.decode()
+    assert '<select class="form-select" id="period" name="period">' in html
+    for name, value in (("outcome", "feeling_safe"), ("status", "not_achieved")):
+        assert f'<input type="hidden" name="{name}" value="{value}">' in html
+    assert f'<input type="hidden" name="team" value="{team.code}">' in html
+    dashboard = client.get(reverse("reporting:dashboard"), {"period": "2026-27"})
+    assert response.context["period_choices"] == [
+        (choice.value, choice.label) for choice in dashboard.context["period_choices"]
+    ]
+
+
+# --- audit ----------------------------------------------------------------------------------
+
+
+def test_opening_the_words_is_audited_once_per_person_shown(client, team_leader, team):
+    first = review_with_words(team, ref="E-1", words="one")
+    second = review_with_words(team, ref="E-2", words="two")
+    client.force_login(team_leader)
+
+    client.get(URL, {**NOT_ACHIEVED, "team": team.code})
+
+    events = AuditEvent.objects.filter(action="viewed_drilldown")
+    assert {e.person for e in events} == {first.conversation.subject, second.conversation.subject}
+    assert all(e.user == team_leader and e.conversation is None for e in events)
+    assert (
+        events[0].reason == f"“Feeling safe”: not achieved at review — {team.name}, 2026-27, page 1"
+    )
+    assert events[0].get_action_display() == "Read their words behind a report figure"
+    # Nothing shown, nobody's words read: no entry.
+    client.get(URL, {**NOT_ACHIEVED, "period": "2025-26"})
+    assert AuditEvent.objects.count() == 2

@@ -10,6 +10,7 @@ from reporting.measures import (
     percentage,
     round_half_away,
     suppress,
+    suppress_counts_with_totals,
     target_status,
     wilson_interval,
 )
@@ -142,3 +143,104 @@ def test_secondary_suppression_with_nothing_else_to_hide():
     result = suppress(frame, threshold=5, row_set=["period"])
 
     assert result["suppressed"].tolist() == [True, True]
+
+
+# --- tables of counts whose column totals are shown (barriers) ------------------------------
+
+
+def barrier_frame(rows: list[tuple[int, int, int]]) -> pd.DataFrame:
+    """``(transport, staffing, records)`` per outcome."""
+    return pd.DataFrame(rows, columns=["transport", "staffing", "records"])
+
+
+def column_totals(frame: pd.DataFrame) -> dict[str, int]:
+    return {c: int(frame[c].sum()) for c in ("transport", "staffing")}
+
+
+def hidden(result: pd.DataFrame) -> list[bool]:
+    return result["suppressed"].tolist()
+
+
+def test_small_counts_show_where_enough_records_are_counted_like_a_numerator():
+    frame = barrier_frame([(2, 1, 8), (3, 4, 6), (1, 1, 2), (1, 0, 1)])
+
+    result = suppress_counts_with_totals(
+        frame, threshold=5, count_columns=["transport", "staffing"], column_totals=None
+    )
+
+    assert hidden(result) == [False, False, True, True]
+    assert result.loc[0, "staffing"] == 1  # a count of 1 out of 8 records is shown
+    assert result.loc[2, "transport"] is None and result.loc[2, "records"] == 2
+
+
+def test_one_hidden_count_is_protected_from_the_column_total():
+    frame = barrier_frame([(2, 1, 8), (5, 5, 6), (1, 1, 3)])
+
+    result = suppress_counts_with_totals(
+        frame,
+        threshold=5,
+        count_columns=["transport", "staffing"],
+        column_totals=column_totals(frame),
+    )
+
+    # Alone, row 2's counts would be the total minus the rest: in each column the count with
+    # the next smallest denominator (row 1, 6 records) is hidden too.
+    assert hidden(result) == [False, False, True]
+    assert [result.loc[1, "transport"], result.loc[1, "staffing"]] == [None, None]
+    assert [result.loc[0, "transport"], result.loc[0, "staffing"]] == [2, 1]
+    assert result.loc[1, "records"] == 6
+
+
+def test_hidden_counts_whose_sum_is_zero_or_all_their_records_are_protected():
+    # Rows 2 and 3 are hidden; their transport counts sum to 0 (known by subtraction), so
+    # both would be known to be 0: the smallest visible transport count above 0 is hidden.
+    zero = barrier_frame([(6, 1, 9), (0, 2, 7), (0, 1, 3), (0, 1, 2)])
+    result = suppress_counts_with_totals(
+        zero,
+        threshold=5,
+        count_columns=["transport", "staffing"],
+        column_totals=column_totals(zero),
+    )
+    assert hidden(result) == [False, False, True, True]
+    assert result["transport"].tolist() == [None, 0, None, None]
+    assert result["staffing"].tolist() == [1, 2, None, None]  # sum 2 of 5 records: uncertain
+
+    # Every hidden record names staffing: each hidden count would be its row's records, so
+    # the smallest visible staffing count below its records is hidden.
+    full = barrier_frame([(2, 0, 9), (3, 1, 8), (1, 3, 3), (1, 2, 2)])
+    result = suppress_counts_with_totals(
+        full,
+        threshold=5,
+        count_columns=["transport", "staffing"],
+        column_totals=column_totals(full),
+    )
+    assert result["staffing"].tolist() == [0, None, None, None]
+    assert result["transport"].tolist() == [2, 3, None, None]
+
+
+def test_columns_fixed_by_their_total_need_no_protection():
+    # Nobody names staffing (total 0): knowing the hidden rows have none gives nothing away.
+    frame = barrier_frame([(4, 0, 9), (3, 0, 8), (1, 0, 3), (2, 0, 2)])
+
+    result = suppress_counts_with_totals(
+        frame,
+        threshold=5,
+        count_columns=["transport", "staffing"],
+        column_totals=column_totals(frame),
+    )
+
+    assert hidden(result) == [False, False, True, True]
+    assert result["staffing"].tolist() == [0, 0, None, None]
+    assert result["transport"].tolist() == [4, 3, None, None]
+
+
+def test_without_shown_totals_only_small_rows_are_hidden_and_records_stay():
+    frame = barrier_frame([(1, 0, 5), (1, 0, 2)])
+
+    result = suppress_counts_with_totals(
+        frame, threshold=5, count_columns=["transport", "staffing"], column_totals=None
+    )
+
+    assert hidden(result) == [False, True]
+    assert result["transport"].tolist() == [1, None]
+    assert result["records"].tolist() == [5, 2]

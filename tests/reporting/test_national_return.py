@@ -421,3 +421,68 @@ def test_other_partnerships_are_left_out(dataset, other_partnership):
     text = csv_text(dataset, "2026-27 Q1")
 
     assert f"{NM1},5,6," in text
+
+
+# --- a period still under way ---------------------------------------------------------------
+
+
+@pytest.fixture
+def mid_q3(monkeypatch):
+    """ "Today" is inside 2026-27 Q3: the quarter and the year are still under way."""
+    monkeypatch.setattr("django.utils.timezone.localdate", lambda *a, **k: dt.date(2026, 11, 22))
+
+
+def test_a_return_for_a_period_under_way_is_flagged_not_one_that_has_ended(dataset, mid_q3):
+    under_way = return_produce(partnership=dataset, period=Period(2026, 3), format="csv")
+    year = return_produce(partnership=dataset, period=Period(2026), format="csv")
+    ended = return_produce(partnership=dataset, period=Period(2026, 2), format="csv")
+    # Its last day is today: conversations held today may still be recorded.
+    last_day = return_produce(
+        partnership=dataset, period=Period(2026, 2), format="csv", today=dt.date(2026, 9, 30)
+    )
+
+    assert (under_way.period_incomplete, year.period_incomplete) == (True, True)
+    assert (ended.period_incomplete, last_day.period_incomplete) == (False, True)
+    # The national file keeps its columns: the flag is in the record, not the CSV.
+    assert bytes(under_way.content).decode().splitlines()[0] == ",".join(RETURN_COLUMNS)
+
+
+def test_xlsx_metadata_says_whether_the_period_was_complete(dataset, mid_q3):
+    def metadata_of(record) -> dict:
+        book = load_workbook(io.BytesIO(bytes(record.content)))
+        return {row[0].value: row[1].value for row in book["Metadata"].iter_rows(min_row=2)}
+
+    under_way = return_produce(partnership=dataset, period=Period(2026, 3), format="xlsx")
+    ended = return_produce(partnership=dataset, period=Period(2026, 1), format="xlsx")
+
+    complete = metadata_of(under_way)["period complete"]
+    assert complete.startswith("No: produced before the period ended")
+    assert "ends on 31 December 2026" in complete and "will change" in complete
+    assert metadata_of(ended)["period complete"] == (
+        "Yes: produced after the period ended on 30 June 2026."
+    )
+
+
+def test_command_warns_about_a_period_under_way(dataset, mid_q3):
+    out, err = io.StringIO(), io.StringIO()
+
+    call_command(
+        "national_return", "--partnership", "ORK", "--period", "2026-27 Q3", stdout=out, stderr=err
+    )
+
+    assert err.getvalue().startswith("Warning: 2026-27 Q3 is still under way")
+    assert "recorded as produced before the period ended" in err.getvalue()
+    assert out.getvalue().splitlines()[0] == ",".join(RETURN_COLUMNS)
+    assert ReturnRecord.objects.get().period_incomplete
+
+    quiet = io.StringIO()
+    call_command(
+        "national_return",
+        "--partnership",
+        "ORK",
+        "--period",
+        "2026-27 Q1",
+        stdout=out,
+        stderr=quiet,
+    )
+    assert "Warning" not in quiet.getvalue()

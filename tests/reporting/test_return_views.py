@@ -7,10 +7,9 @@ import hashlib
 import pytest
 from django.urls import reverse
 
-from frameworks.periods import Period
+from frameworks.periods import Period, default_period, offered_periods
 from reporting.models import ReturnRecord
 from reporting.returns import return_produce
-from reporting.views.returns import default_period, offered_periods
 from tests.factories import PersonFactory, answered_conversation
 
 pytestmark = pytest.mark.django_db
@@ -225,3 +224,53 @@ def test_post_on_list_and_download_is_not_allowed(lead_client, partnership, part
 
 def test_download_of_a_missing_record_is_404(lead_client):
     assert lead_client.get("/reports/returns/999999/download/").status_code == 404
+
+
+# --- a period still under way (today is 22 November 2026, inside 2026-27 Q3) ----------------
+
+
+def test_preview_of_a_period_under_way_warns_that_figures_will_change(lead_client):
+    page = lead_client.get(LIST_URL, {"period": "2026-27 Q3"}).content.decode()
+
+    assert "This period is still under way" in page
+    assert "2026-27 Q3 is still under way (it ends on 31 December 2026)" in page
+    assert "will change" in page
+    assert 'name="produce_incomplete"' in page  # the choice to produce it anyway
+
+    ended = lead_client.get(LIST_URL, {"period": "2026-27 Q2"}).content.decode()
+    assert "still under way (it ends" not in ended
+    assert 'name="produce_incomplete"' not in ended
+
+
+@pytest.mark.parametrize("period", ["2026-27 Q3", "2026-27"])
+def test_producing_a_period_under_way_needs_a_deliberate_choice(lead_client, answers, period):
+    refused = lead_client.post(PRODUCE_URL, {"period": period, "format": "csv"})
+
+    assert refused.status_code == 400
+    assert not ReturnRecord.objects.exists()
+    assert "produce_incomplete" in refused.context["form"].errors
+    page = refused.content.decode()
+    assert "Tick the box to produce it anyway" in page
+    assert 'href="#id_produce_incomplete"' in page  # the error summary links to the box
+    assert refused.context["period"] == Period.parse(period)  # its figures are shown
+
+    produced = lead_client.post(
+        PRODUCE_URL, {"period": period, "format": "csv", "produce_incomplete": "on"}
+    )
+
+    assert produced.status_code == 200
+    record = ReturnRecord.objects.get()
+    assert record.period_incomplete
+    assert produced.content.decode().splitlines()[0] == HEADER
+    listed = lead_client.get(LIST_URL).content.decode()
+    assert "Produced before the period ended" in listed
+
+
+def test_a_period_that_has_ended_is_produced_without_the_choice(lead_client, answers):
+    response = lead_client.post(PRODUCE_URL, {"period": "2026-27 Q2", "format": "csv"})
+
+    assert response.status_code == 200
+    assert not ReturnRecord.objects.get().period_incomplete
+    assert (
+        "Produced before the period ended</span>" not in lead_client.get(LIST_URL).content.decode()
+    )

@@ -271,12 +271,24 @@ def test_measure_or_outcome_but_not_both(client, team_leader, team):
     assert not Target.objects.exists()
 
 
-def test_period_choices_are_this_and_the_next_two_years(team_leader):
+def test_period_choices_are_last_this_and_next_year_newest_first(team_leader):
     form = TargetForm(user=team_leader)
     values = [value for value, _ in form.fields["period"].choices]
-    assert values[:5] == ["2026-27", "2026-27 Q1", "2026-27 Q2", "2026-27 Q3", "2026-27 Q4"]
-    assert values[-1] == "2028-29 Q4"
-    assert len(values) == 15
+    assert values[0] == ""  # a target is set ahead: no period is chosen for the user
+    assert values[1:7] == [
+        "2027-28",
+        "2027-28 Q4",
+        "2027-28 Q3",
+        "2027-28 Q2",
+        "2027-28 Q1",
+        "2026-27",
+    ]
+    assert values[-5:] == ["2025-26", "2025-26 Q4", "2025-26 Q3", "2025-26 Q2", "2025-26 Q1"]
+    assert len(values) == 16
+    labels = dict(form.fields["period"].choices)
+    assert labels["2026-27 Q1"] == "2026-27 Q1 (April to June 2026, still under way)"
+    assert labels["2026-27 Q2"] == "2026-27 Q2 (July to September 2026, not yet begun)"
+    assert labels["2025-26"] == "2025-26 (financial year, April 2025 to March 2026)"
 
 
 def test_period_outside_the_choices_is_refused(client, team_leader, team):
@@ -484,3 +496,95 @@ def test_list_queries_do_not_grow_with_targets_in_one_period(
     with django_assert_max_num_queries(20):
         response = client.get(reverse("reporting:targets"))
     assert len(response.context["rows"]) == 11
+
+
+# --- a target must be able to have data -----------------------------------------------------
+
+
+def carers_only(team):
+    PersonFactory(partnership=team.partnership, teams=[team], is_carer=True)
+    PersonFactory(partnership=team.partnership, teams=[team], is_carer=True)
+
+
+def test_scope_roles_come_from_people_allocated_and_conversations_held(team, other_team):
+    from reporting.targets import scope_roles
+
+    partnership = team.partnership
+    assert scope_roles(partnership=partnership, team=team) == frozenset()
+    carers_only(team)
+    assert scope_roles(partnership=partnership, team=team) == {"carer"}
+    # A user seen by the team but allocated elsewhere: the team's population holds users too.
+    user = PersonFactory(partnership=partnership, teams=[other_team])
+    answered_conversation(person=user, team=team, date_held=TODAY, answers={}, status="draft")
+    assert scope_roles(partnership=partnership, team=team) == {"carer", "user"}
+    assert scope_roles(partnership=partnership, team=other_team) == {"user"}
+    assert scope_roles(partnership=partnership, team=None) == {"carer", "user"}
+
+
+@pytest.mark.parametrize("code", ["NM1", "NM3"])
+def test_a_users_only_measure_for_a_carers_only_team_is_refused(client, team_leader, team, code):
+    carers_only(team)
+    client.force_login(team_leader)
+
+    response = client.post(
+        reverse("reporting:target-create"), form_data(f"team-{team.pk}", measure=nm(code).pk)
+    )
+
+    assert response.status_code == 200
+    errors = response.context["form"].errors["measure"]
+    assert errors == [
+        f"{code} counts people who use services only, and {team.name} holds unpaid carers "
+        "only: this target could never have data. Choose a measure for unpaid carers."
+    ]
+    assert 'href="#id_measure"' in response.content.decode()  # the error summary links to it
+    assert not Target.objects.exists()
+    for allowed in ("NM2", "NM4"):
+        client.post(
+            reverse("reporting:target-create"),
+            form_data(f"team-{team.pk}", measure=nm(allowed).pk),
+        )
+    assert set(Target.objects.values_list("measure__code", flat=True)) == {"NM2", "NM4"}
+
+
+def test_the_carers_measure_for_a_team_without_carers_is_refused(client, team_leader, team):
+    person = PersonFactory(partnership=team.partnership, teams=[team])
+    answered_conversation(person=person, team=team, date_held=TODAY, answers={})
+    client.force_login(team_leader)
+
+    response = client.post(
+        reverse("reporting:target-create"), form_data(f"team-{team.pk}", measure=nm("NM4").pk)
+    )
+
+    assert "NM4 counts unpaid carers only" in response.context["form"].errors["measure"][0]
+    assert not Target.objects.exists()
+
+
+def test_an_outcome_of_the_other_framework_is_refused_on_the_outcome_field(
+    client, team_leader, team
+):
+    carers_only(team)
+    client.force_login(team_leader)
+
+    response = client.post(
+        reverse("reporting:target-create"),
+        form_data(f"team-{team.pk}", outcome_code="feeling_safe"),
+    )
+
+    error = response.context["form"].errors["outcome_code"][0]
+    assert error.startswith("“Feeling safe” is asked of people who use services only")
+    assert "Choose an outcome for unpaid carers." in error
+    assert not Target.objects.exists()
+
+
+def test_the_population_rule_is_explained_beside_the_scope(client, team_leader, team):
+    client.force_login(team_leader)
+    html = client.get(reverse("reporting:target-create")).content.decode()
+    assert "allocated to it and those it has held conversations with" in html
+
+
+def test_a_team_with_nobody_yet_is_not_judged(client, team_leader, team):
+    client.force_login(team_leader)
+    client.post(
+        reverse("reporting:target-create"), form_data(f"team-{team.pk}", measure=nm("NM4").pk)
+    )
+    assert Target.objects.filter(measure__code="NM4", team=team).exists()

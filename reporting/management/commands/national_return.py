@@ -7,7 +7,7 @@ from django.db import transaction
 from conversations.models import Partnership
 from frameworks.periods import Period, PeriodError
 from reporting.models import ReturnFormat
-from reporting.returns import return_produce
+from reporting.returns import incomplete_warning, return_produce
 
 
 class Command(BaseCommand):
@@ -52,6 +52,11 @@ class Command(BaseCommand):
         # A return that could not be written was not produced: keep no record of it.
         with transaction.atomic():
             record = return_produce(partnership=found, period=parsed, format=format, by=by)
+            if record.period_incomplete:
+                self.stderr.write(
+                    f"Warning: {incomplete_warning(parsed)} The return is recorded as produced "
+                    "before the period ended."
+                )
             content = bytes(record.content)
             if output is None:
                 self.stdout.write(content.decode("utf-8"), ending="")
