@@ -676,3 +676,34 @@ def team_queues(user: Any, *, today: date, old_draft_days: int) -> list[TeamQueu
         )
         for team in teams
     ]
+
+
+def teams_led_with_counts(user: Any) -> QuerySet[Team]:
+    """The teams ``user`` leads, annotated with ``practitioner_count`` (memberships with the
+    practitioner role; team leaders are not counted) and ``people_count`` (people allocated).
+
+    Both are subqueries: counting through ``memberships`` directly would reuse the join that
+    ``led_by`` filters on, and count only the leader's own membership."""
+    practitioners = (
+        Membership.objects.filter(team=OuterRef("pk"), role=StaffRole.PRACTITIONER)
+        .order_by()
+        .values("team")
+        .annotate(n=Count("user", distinct=True))
+        .values("n")
+    )
+    people = (
+        Person.teams.through.objects.filter(team=OuterRef("pk"))
+        .order_by()
+        .values("team")
+        .annotate(n=Count("person"))
+        .values("n")
+    )
+    return (
+        Team.objects.filter(pk__in=Team.objects.led_by(user).values("pk"))
+        .select_related("partnership")
+        .annotate(
+            practitioner_count=Coalesce(Subquery(practitioners), 0),
+            people_count=Coalesce(Subquery(people), 0),
+        )
+        .order_by("name")
+    )
