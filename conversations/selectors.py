@@ -429,11 +429,15 @@ REVIEW_DUE_WINDOW_DAYS = 28
 CASELOAD_LIST_LIMIT = 100
 
 
-def drafts_of_kind(*, subject: Person, role: str, type: str) -> QuerySet[Conversation]:
-    """The person's drafts in ``role`` of conversation ``type``, oldest first: what
-    starting a conversation of that kind should offer to continue."""
+def drafts_of_kind(
+    *, subject: Person, role: str, type: str, user: Any = None
+) -> QuerySet[Conversation]:
+    """The person's drafts in ``role`` of conversation ``type`` (those ``user`` may continue,
+    when given), oldest first: what starting a conversation of that kind should offer to
+    continue instead."""
+    drafts = Conversation.objects.editable_by(user) if user is not None else Conversation.objects
     return (
-        Conversation.objects.drafts()
+        drafts.drafts()
         .filter(subject=subject, subject_role=role, type=type)
         .select_related("team", "practitioner")
         .order_by("created_at", "pk")

@@ -137,15 +137,16 @@ def conversation_start(
     question for every national measure asked of the subject's role. A review follows the
     person's last conversation: the outcomes that mattered then are marked as mattering now.
 
-    When the person already has a draft of the same kind (role and type), a second one is
-    only made with ``allow_second_draft``: otherwise the draft is left to be continued."""
+    When the person already has a draft of the same kind (role and type) that ``by`` may
+    continue, a second one is only made with ``allow_second_draft``: otherwise the draft is
+    left to be continued."""
     validate_date_held(date_held=date_held, subject=subject)
     if framework_version.framework.role != role:
         raise ValidationError("That framework is not for this kind of conversation.")
     if not allow_second_draft:
         # Lock the person so that two clicks on "Start" cannot both find no draft.
         Person.objects.select_for_update().filter(pk=subject.pk).first()
-        if drafts_of_kind(subject=subject, role=role, type=type).exists():
+        if drafts_of_kind(subject=subject, role=role, type=type, user=by).exists():
             raise ValidationError(
                 {
                     "start_anyway": "There is already a draft "
