@@ -33,6 +33,9 @@ def home(request: HttpRequest) -> HttpResponse:
         context["overdue"], context["due"] = selectors.my_reviews(user, today=today)
         context["seen_recently"] = selectors.people_seen_recently(user)
         context["recent_people"] = selectors.people_recently_active(user)
+        context["has_own_work"] = bool(
+            context["drafts"] or context["overdue"] or context["due"] or context["seen_recently"]
+        )
     if scope.is_team_leader:
         old_draft_days = settings.CASELOAD_OLD_DRAFT_DAYS
         context["led_teams"] = selectors.teams_led_with_counts(user)
