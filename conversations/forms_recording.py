@@ -339,7 +339,8 @@ class SignOffForm(forms.Form):
         required=False,
         widget=DateInput(),
         help_text="Suggested from the type of conversation; change it if you agreed another "
-        "date with the person. Left empty, the usual interval for this type is used.",
+        "date with the person (at most twelve months after the date held). Left empty, the "
+        "usual interval for this type is used.",
     )
 
     def __init__(self, *args, conversation: Conversation, **kwargs) -> None:

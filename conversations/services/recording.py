@@ -31,12 +31,9 @@ from conversations.models import (
     Person,
     Team,
 )
-from conversations.models.records import add_months
+from conversations.models.records import BACKSTOP_REVIEW_MONTHS, add_months
 from conversations.selectors import drafts_of_kind
 from frameworks.models import BarrierCode, FrameworkVersion, Measure
-
-# The furthest ahead a next review may be set at sign-off.
-MAX_REVIEW_MONTHS = 36
 
 # Autosaves by the same person within this window are folded into one audit entry.
 AUDIT_FOLD_WINDOW = timedelta(minutes=15)
@@ -430,9 +427,14 @@ def completion_check(conversation: Conversation) -> CompletionCheck:
                     outcome_field_id(code, "words"),
                 )
             )
-        if any(not action.owner for action in record.actions.all()):
+        ownerless = [i for i, action in enumerate(record.actions.all()) if not action.owner]
+        if ownerless:
+            # The actions formset of an outcome has the prefix ``o-<code>-a``.
             check.prompts.append(
-                SignOffProblem(f"{label}: an action has no owner.", f"outcome-{code}")
+                SignOffProblem(
+                    f"{label}: an action has no owner.",
+                    outcome_field_id(code, f"a-{ownerless[0]}-owner"),
+                )
             )
     if conversation.measure_answers.filter(answer=Answer.NOT_ANSWERED).exists():
         check.prompts.append(SignOffProblem("Some national-measure questions are not answered."))
@@ -447,11 +449,14 @@ def validate_review_due(*, review_due: date, date_held: date) -> None:
                 f"held ({date_held:%-d %B %Y})."
             }
         )
-    if review_due > add_months(date_held, MAX_REVIEW_MONTHS):
+    latest = add_months(date_held, BACKSTOP_REVIEW_MONTHS)
+    if review_due > latest:
+        # Everyone is reviewed at least once a year (the reporting rule), so a later date
+        # would only make the caseload disagree with the dashboard.
         raise ValidationError(
             {
-                "review_due": "The next review must be within "
-                f"{MAX_REVIEW_MONTHS // 12} years of the day the conversation was held."
+                "review_due": f"The next review must be by {latest:%-d %B %Y}: people are "
+                "reviewed at least once every twelve months."
             }
         )
 

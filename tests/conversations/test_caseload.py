@@ -355,9 +355,7 @@ def test_home_queries_do_not_grow_with_the_caseload(
         client.get(reverse("home"))
 
 
-def test_a_team_leader_with_no_work_of_their_own_gets_one_line_not_four(
-    client, team_leader, team
-):
+def test_a_team_leader_with_no_work_of_their_own_gets_one_line_not_four(client, team_leader, team):
     content = home(client, team_leader)
 
     assert "Nothing of your own is waiting" in content

@@ -230,7 +230,9 @@ def test_missing_words_and_owners_are_prompts_not_blocks(person, team, practitio
 
     assert check.can_complete
     assert any("no words" in prompt.message for prompt in check.prompts)
-    assert any("no owner" in prompt.message for prompt in check.prompts)
+    assert ("Feeling safe: an action has no owner.", "id_o-feeling_safe-a-0-owner") in [
+        (prompt.message, prompt.field_id) for prompt in check.prompts
+    ]
 
 
 def test_sign_off_then_reopen_then_change_is_audited_with_the_reason(

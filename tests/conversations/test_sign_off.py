@@ -113,6 +113,17 @@ def test_sign_off_page_offers_the_default_review_date(client, review, practition
     assert 'value="2027-05-14"' in content
 
 
+def test_twelve_months_on_is_the_latest_review_date_allowed(client, review, practitioner):
+    client.force_login(practitioner)
+    ready(review)
+
+    response = client.post(sign_off_url(review), {"review_due": "2027-05-14"})
+
+    assert response.status_code == 302
+    review.refresh_from_db()
+    assert review.review_due == datetime.date(2027, 5, 14)
+
+
 def test_sign_off_page_saves_the_chosen_date_and_detail_shows_it(client, review, practitioner):
     client.force_login(practitioner)
     ready(review)
@@ -130,7 +141,7 @@ def test_sign_off_page_saves_the_chosen_date_and_detail_shows_it(client, review,
     "value, message",
     [
         ("2026-05-13", "cannot be before the day the conversation was held"),
-        ("2031-01-01", "within 3 years"),
+        ("2027-05-15", "must be by 14 May 2027: people are reviewed at least once every"),
         ("not a date", "Enter a valid date"),
     ],
 )
