@@ -436,8 +436,19 @@ def completion_check(conversation: Conversation) -> CompletionCheck:
                     outcome_field_id(code, f"a-{ownerless[0]}-owner"),
                 )
             )
-    if conversation.measure_answers.filter(answer=Answer.NOT_ANSWERED).exists():
-        check.prompts.append(SignOffProblem("Some national-measure questions are not answered."))
+    unanswered = (
+        conversation.measure_answers.filter(answer=Answer.NOT_ANSWERED)
+        .order_by("measure__order")
+        .values_list("measure__code", flat=True)
+        .first()
+    )
+    if unanswered:
+        # The first choice of the question's radio group (the measures form has prefix "m").
+        check.prompts.append(
+            SignOffProblem(
+                "Some national-measure questions are not answered.", f"id_m-{unanswered}_0"
+            )
+        )
     return check
 
 

@@ -177,6 +177,14 @@ def test_sign_off_problems_link_to_the_field_on_the_recording_page(client, revie
     assert 'name="review_due"' not in content  # nothing to sign off yet
 
 
+def test_unanswered_questions_link_to_the_first_of_them(review):
+    review.measure_answers.filter(measure__code="NM1").update(answer="yes")
+
+    check = recording.completion_check(review)
+
+    assert check.prompts[-1].field_id == "id_m-NM2_0"
+
+
 def test_nothing_mattering_links_to_the_first_outcome(review):
     review.outcome_records.update(matters=False)
 
@@ -196,6 +204,7 @@ def test_the_recording_page_has_the_ids_the_links_point_at(client, review, pract
 
     assert 'id="id_o-feeling_safe-status"' in content
     assert 'id="id_o-feeling_safe-matters"' in content
+    assert 'id="id_m-NM1_0"' in content
 
 
 def test_a_signed_off_conversation_shows_in_due_only_from_its_review_date(
