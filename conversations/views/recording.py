@@ -254,6 +254,9 @@ def conversation_complete(request: HttpRequest, pk: int) -> HttpResponse:
                 by=request.user,
                 review_due=form.cleaned_data["review_due"],
             )
+        except recording.ReadOnlyError:
+            messages.info(request, "This conversation was signed off in the meantime.")
+            return redirect("conversations:conversation-detail", pk=pk)
         except ValidationError as error:
             form.add_error(None, error)
         else:

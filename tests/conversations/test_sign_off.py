@@ -226,3 +226,26 @@ def test_a_signed_off_conversation_shows_in_due_only_from_its_review_date(
     tomorrow = timezone.localdate() + datetime.timedelta(days=1)
     overdue, due = selectors.my_reviews(practitioner, today=tomorrow)
     assert overdue == [] and [row.subject for row in due] == [person]
+
+
+def test_signing_off_twice_at_once_ends_on_the_signed_off_conversation(
+    client, review, practitioner, monkeypatch
+):
+    client.force_login(practitioner)
+    ready(review)
+    check_as_the_page_loads = recording.completion_check
+
+    def signed_off_meanwhile(conversation):
+        check = check_as_the_page_loads(conversation)
+        monkeypatch.setattr(recording, "completion_check", check_as_the_page_loads)
+        recording.conversation_complete(conversation=conversation, by=practitioner)
+        return check
+
+    monkeypatch.setattr(recording, "completion_check", signed_off_meanwhile)
+
+    response = client.post(sign_off_url(review), {"review_due": "2026-09-01"})
+
+    assert response.status_code == 302
+    assert response.url == reverse("conversations:conversation-detail", args=[review.pk])
+    review.refresh_from_db()
+    assert review.review_due == datetime.date(2027, 5, 14)  # the first sign-off's date stands
