@@ -629,7 +629,7 @@ def team_queues(user: Any, *, today: date, old_draft_days: int) -> list[TeamQueu
     """For each team the user leads, per member of staff (practitioners and team leaders):
     drafts started more than ``old_draft_days`` days ago and people overdue for review
     (counted by who held their latest conversation). Counts are grouped in the database;
-    the lists behind them are capped at ``CASELOAD_LIST_LIMIT`` each. Five queries."""
+    the lists behind them are capped at ``CASELOAD_LIST_LIMIT`` each. Six queries."""
     teams = list(Team.objects.led_by(user).order_by("name"))
     started_before = timezone.make_aware(
         datetime.combine(today - timedelta(days=old_draft_days), time.min)
