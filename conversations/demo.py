@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import json
 import random
+import zlib
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
@@ -21,6 +22,8 @@ from django.utils import timezone
 from conversations.demo_conversations import DEMO_ID_PREFIX, DemoSubject, demo_conversation_lines
 from conversations.models import (
     Conversation,
+    ConversationStatus,
+    ConversationType,
     Membership,
     Partnership,
     Person,
@@ -28,6 +31,7 @@ from conversations.models import (
     Target,
     Team,
 )
+from conversations.models.records import add_months
 from conversations.services.exchange import conversations_export, conversations_import
 from frameworks.models import ClientGroup, Measure
 from frameworks.periods import Period
@@ -328,6 +332,8 @@ def seed_conversations(
     for start in range(0, len(stale), 500):
         Conversation.objects.filter(pk__in=stale[start : start + 500]).delete()
     _assign_demo_practitioners(demo)
+    _set_demo_review_dates(demo)
+    _date_demo_drafts(demo)
     return ConversationSeedSummary(
         created=result.created if result else 0,
         updated=result.updated if result else 0,
@@ -380,3 +386,44 @@ def _assign_demo_practitioners(conversations: QuerySet[Conversation]) -> None:
             practitioner=membership.user, completed_by=membership.user
         )
         team_conversations.update(practitioner=membership.user)
+
+
+# In the demo's stories a review is followed by the next one three to six months later (see
+# ``demo_conversations._story``), so that is the review date each review was signed off with;
+# assessments and support plans keep the usual interval for their type.
+DEMO_REVIEW_MONTHS = (3, 4, 6)
+
+
+def _set_demo_review_dates(conversations: QuerySet[Conversation]) -> None:
+    """Give every signed-off demo conversation the review date it would have been signed off
+    with. The months follow from the conversation's id, so re-seeding sets the same dates;
+    the latest reviews then fall partly overdue and partly due, as in a real caseload."""
+    changed = []
+    for conversation in conversations.filter(status=ConversationStatus.COMPLETED).only(
+        "pk", "external_id", "type", "date_held", "review_due"
+    ):
+        if conversation.type == ConversationType.REVIEW:
+            months = DEMO_REVIEW_MONTHS[
+                zlib.crc32(conversation.external_id.encode()) % len(DEMO_REVIEW_MONTHS)
+            ]
+            due = add_months(conversation.date_held, months)
+        else:
+            due = conversation.default_review_due()
+        if conversation.review_due != due:
+            conversation.review_due = due
+            changed.append(conversation)
+    Conversation.objects.bulk_update(changed, ["review_due"], batch_size=500)
+
+
+def _date_demo_drafts(conversations: QuerySet[Conversation]) -> None:
+    """A demo draft was started on the day the conversation was held, not when the demo was
+    seeded: the caseload then shows how long each has been waiting."""
+    changed = []
+    for conversation in conversations.filter(status=ConversationStatus.DRAFT).only(
+        "pk", "date_held", "created_at"
+    ):
+        started = timezone.make_aware(datetime.combine(conversation.date_held, time(17, 0)))
+        if conversation.created_at != started:
+            conversation.created_at = started
+            changed.append(conversation)
+    Conversation.objects.bulk_update(changed, ["created_at"], batch_size=500)

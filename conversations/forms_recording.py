@@ -23,6 +23,7 @@ from conversations.services.recording import (
     ActionData,
     ConversationData,
     OutcomeData,
+    validate_review_due,
 )
 from frameworks.models import FrameworkVersion, Role
 
@@ -274,6 +275,12 @@ class StartConversationForm(forms.Form):
         initial=InterviewerKind.PRACTITIONER,
         widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
     )
+    start_anyway = forms.BooleanField(
+        label="Start a second draft of this kind anyway",
+        required=False,
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+        help_text="Only if the existing draft is about a different conversation.",
+    )
 
     def __init__(self, *args, person: Person, user, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -322,6 +329,34 @@ class StartConversationForm(forms.Form):
                 f"choose the framework that matches who you are talking with.",
             )
         return cleaned
+
+
+class SignOffForm(forms.Form):
+    """The sign-off page: when the person should next be reviewed."""
+
+    review_due = forms.DateField(
+        label="Next review by",
+        required=False,
+        widget=DateInput(),
+        help_text="Suggested from the type of conversation; change it if you agreed another "
+        "date with the person (at most twelve months after the date held). Left empty, the "
+        "usual interval for this type is used.",
+    )
+
+    def __init__(self, *args, conversation: Conversation, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.conversation = conversation
+        self.fields["review_due"].initial = (
+            conversation.review_due or conversation.default_review_due()
+        )
+
+    def clean_review_due(self):
+        value = self.cleaned_data["review_due"] or self.conversation.default_review_due()
+        try:
+            validate_review_due(review_due=value, date_held=self.conversation.date_held)
+        except ValidationError as error:
+            raise ValidationError(error.message_dict["review_due"]) from error
+        return value
 
 
 class ReopenForm(forms.Form):

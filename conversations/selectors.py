@@ -4,6 +4,10 @@
 conversations (one query, two when older framework versions are involved) and maps older
 versions' outcomes onto the latest version through ``OutcomeEquivalence``. ``history_by_role``
 then pivots those rows into one table per role without touching the database.
+
+The caseload functions at the end answer the home page's "what is waiting for me": drafts,
+reviews due and overdue, people seen recently, and a team leader's counts per practitioner.
+Each is one query however large the caseload (see ``tests/conversations/test_caseload.py``).
 """
 
 from __future__ import annotations
@@ -11,19 +15,25 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce, Greatest
+from django.utils import timezone
 
 from conversations.models import (
     ActionOwner,
     Conversation,
     ConversationStatus,
+    Membership,
     OutcomeRecord,
     OutcomeStatus,
     Person,
+    StaffRole,
+    Team,
 )
+from conversations.models.records import BACKSTOP_REVIEW_MONTHS, add_months
 from frameworks.models import FrameworkVersion, OutcomeEquivalence, Role
 
 # When two older outcomes become one current outcome (users 2007 "living as you want" and
@@ -409,3 +419,295 @@ def person_summary(person: Person, *, user: Any) -> list[RoleSummary]:
             )
         )
     return summaries
+
+
+# --- the caseload: what is waiting for a practitioner or a team ------------------------------
+
+# "Reviews due" looks this many days ahead.
+REVIEW_DUE_WINDOW_DAYS = 28
+# The home page lists at most this many rows per list; the counts are always complete.
+CASELOAD_LIST_LIMIT = 100
+
+
+def drafts_of_kind(
+    *, subject: Person, role: str, type: str, user: Any = None
+) -> QuerySet[Conversation]:
+    """The person's drafts in ``role`` of conversation ``type`` (those ``user`` may continue,
+    when given), oldest first: what starting a conversation of that kind should offer to
+    continue instead."""
+    drafts = Conversation.objects.editable_by(user) if user is not None else Conversation.objects
+    return (
+        drafts.drafts()
+        .filter(subject=subject, subject_role=role, type=type)
+        .select_related("team", "practitioner")
+        .order_by("created_at", "pk")
+    )
+
+
+def drafts_for_person(person: Person, *, user: Any) -> QuerySet[Conversation]:
+    """The person's drafts that ``user`` may continue, oldest first."""
+    return (
+        Conversation.objects.editable_by(user)
+        .drafts()
+        .filter(subject=person)
+        .select_related("team", "practitioner")
+        .order_by("created_at", "pk")
+    )
+
+
+def draft_age_days(conversation: Conversation, *, today: date) -> int:
+    """Whole days since the draft was started (0 on the day itself)."""
+    return max((today - timezone.localtime(conversation.created_at).date()).days, 0)
+
+
+def my_drafts(user: Any, *, today: date) -> list[Conversation]:
+    """Drafts the user holds (``practitioner`` is the user) in their teams, oldest first, each
+    with ``age_days``."""
+    drafts = list(
+        Conversation.objects.editable_by(user)
+        .drafts()
+        .filter(practitioner=user)
+        .select_related("subject")
+        .order_by("created_at", "pk")[:CASELOAD_LIST_LIMIT]
+    )
+    for draft in drafts:
+        draft.age_days = draft_age_days(draft, today=today)
+    return drafts
+
+
+def latest_completed(conversations: QuerySet[Conversation]) -> QuerySet[Conversation]:
+    """Of ``conversations``, the completed ones that are the person's latest completed
+    conversation in that role anywhere (a later one held by another team or practitioner
+    takes the follow-up over)."""
+    later = Conversation.objects.completed().filter(
+        subject=OuterRef("subject"), subject_role=OuterRef("subject_role")
+    )
+    later = later.filter(
+        Q(date_held__gt=OuterRef("date_held"))
+        | Q(date_held=OuterRef("date_held"), pk__gt=OuterRef("pk"))
+    )
+    return conversations.completed().filter(~Exists(later))
+
+
+def _overdue(today: date) -> Q:
+    """The review date has passed; or, where no review date was set (conversations signed
+    off before review dates existed, or imported), the conversation is more than twelve
+    months old: the reporting rule's backstop."""
+    return Q(review_due__lt=today) | Q(
+        review_due__isnull=True, date_held__lt=add_months(today, -BACKSTOP_REVIEW_MONTHS)
+    )
+
+
+def _due_by(day: date) -> Q:
+    return Q(review_due__lte=day) | Q(
+        review_due__isnull=True, date_held__lte=add_months(day, -BACKSTOP_REVIEW_MONTHS)
+    )
+
+
+def review_by(conversation: Conversation) -> date:
+    """When the person should next be reviewed after ``conversation``: its review date, or
+    twelve months on where none was set."""
+    return conversation.review_due or add_months(conversation.date_held, BACKSTOP_REVIEW_MONTHS)
+
+
+def reviews_queue(
+    conversations: QuerySet[Conversation], *, today: date
+) -> tuple[list[Conversation], list[Conversation]]:
+    """``(overdue, due)``: people whose latest completed conversation among
+    ``conversations`` is overdue for review, or due within ``REVIEW_DUE_WINDOW_DAYS``.
+
+    One query. Each conversation carries ``review_by`` (date), ``days`` (days overdue, or days
+    left) and ``draft_in_progress`` (the pk of a draft with the same person in the same role,
+    or None: that draft is the review in progress, to continue rather than start).
+    """
+    drafts = Conversation.objects.drafts().filter(
+        subject=OuterRef("subject"), subject_role=OuterRef("subject_role")
+    )
+    rows = list(
+        latest_completed(conversations)
+        .filter(_due_by(today + timedelta(days=REVIEW_DUE_WINDOW_DAYS)))
+        .annotate(draft_in_progress=Subquery(drafts.order_by("-pk").values("pk")[:1]))
+        .select_related("subject")
+        .order_by("review_due", "date_held", "pk")[:CASELOAD_LIST_LIMIT]
+    )
+    overdue, due = [], []
+    for row in rows:
+        row.review_by = review_by(row)
+        row.days = abs((today - row.review_by).days)
+        (overdue if row.review_by < today else due).append(row)
+    overdue.sort(key=lambda r: (r.review_by, r.pk))
+    due.sort(key=lambda r: (r.review_by, r.pk))
+    return overdue, due
+
+
+def my_reviews(user: Any, *, today: date) -> tuple[list[Conversation], list[Conversation]]:
+    """``(overdue, due)`` for the people the user saw last (their latest completed
+    conversation was held by the user, in one of the user's teams)."""
+    return reviews_queue(
+        Conversation.objects.editable_by(user).filter(practitioner=user), today=today
+    )
+
+
+def people_seen_recently(user: Any, *, limit: int = 10) -> QuerySet[Person]:
+    """People in the user's teams whom the user held a conversation with (draft or signed
+    off), latest first. Annotates ``last_seen`` (the latest date held) and
+    ``last_conversation`` (its pk)."""
+    mine = (
+        Conversation.objects.editable_by(user)
+        .filter(practitioner=user, subject=OuterRef("pk"))
+        .order_by("-date_held", "-pk")
+    )
+    return (
+        Person.objects.filter(pk__in=Person.objects.editable_by(user).values("pk"))
+        .filter(Exists(mine))
+        .annotate(
+            last_seen=Subquery(mine.values("date_held")[:1]),
+            last_conversation=Subquery(mine.values("pk")[:1]),
+        )
+        .select_related("client_group")
+        .order_by("-last_seen", "ref")[:limit]
+    )
+
+
+def people_recently_active(user: Any, *, limit: int = 10) -> QuerySet[Person]:
+    """People in the user's teams, most recent activity first: a conversation with them
+    started, saved or signed off, or their own details changed. Annotates
+    ``last_activity``."""
+    latest_conversation = (
+        Conversation.objects.filter(subject=OuterRef("pk"))
+        .order_by("-updated_at")
+        .values("updated_at")[:1]
+    )
+    return (
+        Person.objects.filter(pk__in=Person.objects.editable_by(user).values("pk"))
+        .annotate(
+            last_activity=Greatest(
+                Coalesce(Subquery(latest_conversation), "updated_at"), "updated_at"
+            )
+        )
+        .select_related("client_group")
+        .order_by("-last_activity", "ref")[:limit]
+    )
+
+
+@dataclass
+class PractitionerQueue:
+    """One practitioner's (or nobody's: ``user`` None) waiting work in one team."""
+
+    user: Any
+    old_drafts: int = 0
+    overdue: int = 0
+    draft_list: list[Conversation] = field(default_factory=list)
+    overdue_list: list[Conversation] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        if self.user is None:
+            return "No practitioner recorded"
+        return self.user.get_full_name() or self.user.get_username()
+
+    @property
+    def anchor(self) -> str:
+        return f"practitioner-{self.user.pk if self.user else 'none'}"
+
+
+@dataclass
+class TeamQueue:
+    team: Team
+    practitioners: list[PractitionerQueue]
+
+    @property
+    def old_drafts(self) -> int:
+        return sum(p.old_drafts for p in self.practitioners)
+
+    @property
+    def overdue(self) -> int:
+        return sum(p.overdue for p in self.practitioners)
+
+
+def team_queues(user: Any, *, today: date, old_draft_days: int) -> list[TeamQueue]:
+    """For each team the user leads, per member of staff (practitioners and team leaders):
+    drafts started more than ``old_draft_days`` days ago and people overdue for review
+    (counted by who held their latest conversation). Counts are grouped in the database;
+    the lists behind them are capped at ``CASELOAD_LIST_LIMIT`` each. Six queries."""
+    teams = list(Team.objects.led_by(user).order_by("name"))
+    started_before = timezone.make_aware(
+        datetime.combine(today - timedelta(days=old_draft_days), time.min)
+    )
+    in_teams = Conversation.objects.filter(team__in=teams)
+    old_drafts = in_teams.drafts().filter(created_at__lt=started_before)
+    overdue = latest_completed(in_teams).filter(_overdue(today))
+
+    queues: dict[tuple[int, int | None], PractitionerQueue] = {}
+    staff = (
+        Membership.objects.filter(team__in=teams, role__in=StaffRole.team_roles())
+        .select_related("user")
+        .order_by("user__first_name", "user__last_name", "user__username")
+    )
+    for membership in staff:
+        queues.setdefault(
+            (membership.team_id, membership.user_id), PractitionerQueue(user=membership.user)
+        )
+
+    def queue(team_id: int, conversation: Conversation | None, user_id: int | None):
+        key = (team_id, user_id)
+        if key not in queues:
+            queues[key] = PractitionerQueue(
+                user=conversation.practitioner if conversation else None
+            )
+        return queues[key]
+
+    lists = {
+        "draft_list": old_drafts.order_by("created_at", "pk"),
+        "overdue_list": overdue.order_by("review_due", "date_held", "pk"),
+    }
+    for attribute, rows in lists.items():
+        for row in rows.select_related("subject", "practitioner")[:CASELOAD_LIST_LIMIT]:
+            if attribute == "draft_list":
+                row.age_days = draft_age_days(row, today=today)
+            else:
+                row.review_by = review_by(row)
+                row.days = (today - row.review_by).days
+            getattr(queue(row.team_id, row, row.practitioner_id), attribute).append(row)
+    counts = {"old_drafts": old_drafts, "overdue": overdue}
+    for attribute, rows in counts.items():
+        for row in rows.values("team_id", "practitioner_id").annotate(n=Count("pk")).order_by():
+            setattr(queue(row["team_id"], None, row["practitioner_id"]), attribute, row["n"])
+    return [
+        TeamQueue(
+            team=team,
+            practitioners=[q for (team_id, _), q in queues.items() if team_id == team.pk],
+        )
+        for team in teams
+    ]
+
+
+def teams_led_with_counts(user: Any) -> QuerySet[Team]:
+    """The teams ``user`` leads, annotated with ``practitioner_count`` (memberships with the
+    practitioner role; team leaders are not counted) and ``people_count`` (people allocated).
+
+    Both are subqueries: counting through ``memberships`` directly would reuse the join that
+    ``led_by`` filters on, and count only the leader's own membership."""
+    practitioners = (
+        Membership.objects.filter(team=OuterRef("pk"), role=StaffRole.PRACTITIONER)
+        .order_by()
+        .values("team")
+        .annotate(n=Count("user", distinct=True))
+        .values("n")
+    )
+    people = (
+        Person.teams.through.objects.filter(team=OuterRef("pk"))
+        .order_by()
+        .values("team")
+        .annotate(n=Count("person"))
+        .values("n")
+    )
+    return (
+        Team.objects.filter(pk__in=Team.objects.led_by(user).values("pk"))
+        .select_related("partnership")
+        .annotate(
+            practitioner_count=Coalesce(Subquery(practitioners), 0),
+            people_count=Coalesce(Subquery(people), 0),
+        )
+        .order_by("name")
+    )

@@ -138,3 +138,6 @@ LOGGING = {
 
 # Disclosure control: figures with a denominator below this are suppressed (spec §5).
 SUPPRESSION_THRESHOLD = env_int("SUPPRESSION_THRESHOLD", 5)
+
+# Team leaders' home page lists drafts started more than this many days ago.
+CASELOAD_OLD_DRAFT_DAYS = env_int("CASELOAD_OLD_DRAFT_DAYS", 14)

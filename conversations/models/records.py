@@ -8,7 +8,9 @@ draft are told about each other instead of silently overwriting (optimistic lock
 
 from __future__ import annotations
 
+import calendar
 import uuid
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import models
@@ -54,6 +56,33 @@ class ActionOwner(models.TextChoices):
     FAMILY = "family", "Family or friends"
     COMMUNITY = "community", "Community"
     SERVICES = "services", "Services"
+
+
+# The one place that says when a conversation of each type is usually followed up, counted
+# from the day it was held: an assessment leads to a support plan within about six weeks, a
+# support plan is reviewed after about three months, and a review sets the next one a year on
+# (the longest the reporting rule "no review in twelve months" allows). The practitioner can
+# change the date at sign-off.
+REVIEW_INTERVAL_DAYS: dict[str, int] = {"assessment": 42}
+REVIEW_INTERVAL_MONTHS: dict[str, int] = {"support_plan": 3, "review": 12}
+BACKSTOP_REVIEW_MONTHS = 12
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day ``months`` later, or the month's last day when it is shorter
+    (31 January + 1 month is 28 or 29 February)."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return day.replace(
+        year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1])
+    )
+
+
+def default_review_due(*, type: str, date_held: date) -> date:
+    """When a conversation of ``type`` held on ``date_held`` should next be reviewed."""
+    if type in REVIEW_INTERVAL_DAYS:
+        return date_held + timedelta(days=REVIEW_INTERVAL_DAYS[type])
+    return add_months(date_held, REVIEW_INTERVAL_MONTHS.get(type, BACKSTOP_REVIEW_MONTHS))
 
 
 def new_external_id() -> str:
@@ -159,6 +188,12 @@ class Conversation(models.Model):
         max_length=10, choices=ConversationStatus.choices, default=ConversationStatus.DRAFT
     )
     completed_at = models.DateTimeField(null=True, blank=True)
+    review_due = models.DateField(
+        "next review by",
+        null=True,
+        blank=True,
+        help_text="Set at sign-off; drives the caseload's reviews due and overdue.",
+    )
     reopen_reason = models.TextField(
         blank=True,
         help_text="Set while a signed-off conversation is reopened; changes then are audited "
@@ -218,6 +253,9 @@ class Conversation(models.Model):
     @property
     def is_review(self) -> bool:
         return self.type == ConversationType.REVIEW
+
+    def default_review_due(self) -> date:
+        return default_review_due(type=self.type, date_held=self.date_held)
 
 
 class OutcomeRecord(models.Model):

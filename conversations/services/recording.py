@@ -31,6 +31,8 @@ from conversations.models import (
     Person,
     Team,
 )
+from conversations.models.records import BACKSTOP_REVIEW_MONTHS, add_months
+from conversations.selectors import drafts_of_kind
 from frameworks.models import BarrierCode, FrameworkVersion, Measure
 
 # Autosaves by the same person within this window are folded into one audit entry.
@@ -126,13 +128,29 @@ def conversation_start(
     date_held: date,
     by,
     interviewer: str = "practitioner",
+    allow_second_draft: bool = False,
 ) -> Conversation:
     """Create a draft with a record for every outcome of the version and a (not yet answered)
     question for every national measure asked of the subject's role. A review follows the
-    person's last conversation: the outcomes that mattered then are marked as mattering now."""
+    person's last conversation: the outcomes that mattered then are marked as mattering now.
+
+    When the person already has a draft of the same kind (role and type) that ``by`` may
+    continue, a second one is only made with ``allow_second_draft``: otherwise the draft is
+    left to be continued."""
     validate_date_held(date_held=date_held, subject=subject)
     if framework_version.framework.role != role:
         raise ValidationError("That framework is not for this kind of conversation.")
+    if not allow_second_draft:
+        # Lock the person so that two clicks on "Start" cannot both find no draft.
+        Person.objects.select_for_update().filter(pk=subject.pk).first()
+        if drafts_of_kind(subject=subject, role=role, type=type, user=by).exists():
+            raise ValidationError(
+                {
+                    "start_anyway": "There is already a draft "
+                    f"{ConversationType(type).label.lower()} for this person: continue it, or "
+                    "tick the box to start a second one."
+                }
+            )
     follows = last_conversation(subject, role=role)
     conversation = Conversation.objects.create(
         partnership=subject.partnership,
@@ -347,16 +365,39 @@ def _audit_change(*, conversation: Conversation, by, changes: dict) -> None:
     )
 
 
+def outcome_field_id(code: str, field_name: str) -> str:
+    """The id of an outcome's field on the recording page (``id_o-<code>-<field>``): the
+    anchor that sign-off problems link to."""
+    return f"id_o-{code}-{field_name}"
+
+
+@dataclass(frozen=True)
+class SignOffProblem:
+    """One thing to fix (or look at) before sign-off, and the recording page field it is
+    about (an element id, blank when it is about the conversation as a whole)."""
+
+    message: str
+    field_id: str = ""
+
+    def __str__(self) -> str:
+        return self.message
+
+
 @dataclass
 class CompletionCheck:
     """Blocking problems stop sign-off; prompts are shown but do not block."""
 
-    problems: list[str] = field(default_factory=list)
-    prompts: list[str] = field(default_factory=list)
+    problems: list[SignOffProblem] = field(default_factory=list)
+    prompts: list[SignOffProblem] = field(default_factory=list)
 
     @property
     def can_complete(self) -> bool:
         return not self.problems
+
+    @property
+    def first_field_id(self) -> str:
+        """Where "back to recording" should land: the first problem's field, if any."""
+        return next((p.field_id for p in [*self.problems, *self.prompts] if p.field_id), "")
 
 
 def completion_check(conversation: Conversation) -> CompletionCheck:
@@ -365,31 +406,92 @@ def completion_check(conversation: Conversation) -> CompletionCheck:
         conversation.outcome_records.select_related("outcome").prefetch_related("actions")
     )
     if not any(r.matters for r in records):
-        check.problems.append("Mark at least one outcome as mattering to the person.")
+        check.problems.append(
+            SignOffProblem(
+                "Mark at least one outcome as mattering to the person.",
+                outcome_field_id(records[0].outcome.code, "matters") if records else "",
+            )
+        )
     for record in records:
-        label = record.outcome.label
+        label, code = record.outcome.label, record.outcome.code
         if conversation.is_review and record.matters and not record.status:
-            check.problems.append(f"{label}: choose a status at review.")
+            check.problems.append(
+                SignOffProblem(
+                    f"{label}: choose a status at review.", outcome_field_id(code, "status")
+                )
+            )
         if record.status and not record.words.strip():
-            check.prompts.append(f"{label}: a status has no words from the person.")
-        if any(not action.owner for action in record.actions.all()):
-            check.prompts.append(f"{label}: an action has no owner.")
-    if conversation.measure_answers.filter(answer=Answer.NOT_ANSWERED).exists():
-        check.prompts.append("Some national-measure questions are not answered.")
+            check.prompts.append(
+                SignOffProblem(
+                    f"{label}: a status has no words from the person.",
+                    outcome_field_id(code, "words"),
+                )
+            )
+        ownerless = [i for i, action in enumerate(record.actions.all()) if not action.owner]
+        if ownerless:
+            # The actions formset of an outcome has the prefix ``o-<code>-a``.
+            check.prompts.append(
+                SignOffProblem(
+                    f"{label}: an action has no owner.",
+                    outcome_field_id(code, f"a-{ownerless[0]}-owner"),
+                )
+            )
+    unanswered = (
+        conversation.measure_answers.filter(answer=Answer.NOT_ANSWERED)
+        .order_by("measure__order")
+        .values_list("measure__code", flat=True)
+        .first()
+    )
+    if unanswered:
+        # The first choice of the question's radio group (the measures form has prefix "m").
+        check.prompts.append(
+            SignOffProblem(
+                "Some national-measure questions are not answered.", f"id_m-{unanswered}_0"
+            )
+        )
     return check
 
 
+def validate_review_due(*, review_due: date, date_held: date) -> None:
+    if review_due < date_held:
+        raise ValidationError(
+            {
+                "review_due": "The next review cannot be before the day the conversation was "
+                f"held ({date_held:%-d %B %Y})."
+            }
+        )
+    latest = add_months(date_held, BACKSTOP_REVIEW_MONTHS)
+    if review_due > latest:
+        # Everyone is reviewed at least once a year (the reporting rule), so a later date
+        # would only make the caseload disagree with the dashboard.
+        raise ValidationError(
+            {
+                "review_due": f"The next review must be by {latest:%-d %B %Y}: people are "
+                "reviewed at least once every twelve months."
+            }
+        )
+
+
 @transaction.atomic
-def conversation_complete(*, conversation: Conversation, by) -> Conversation:
+def conversation_complete(
+    *, conversation: Conversation, by, review_due: date | None = None
+) -> Conversation:
+    """Sign the conversation off and set when it should next be reviewed (by default the
+    usual interval for its type, see ``records.default_review_due``)."""
     locked = Conversation.objects.select_for_update().get(pk=conversation.pk)
     if locked.status == ConversationStatus.COMPLETED:
         raise ReadOnlyError("This conversation is already signed off.")
     check = completion_check(locked)
     if not check.can_complete:
-        raise ValidationError(check.problems)
+        raise ValidationError([problem.message for problem in check.problems])
+    if review_due is None:
+        review_due = locked.default_review_due()
+    validate_review_due(review_due=review_due, date_held=locked.date_held)
+    before_review_due = locked.review_due
     locked.status = ConversationStatus.COMPLETED
     locked.completed_at = timezone.now()
     locked.completed_by = by
+    locked.review_due = review_due
     locked.revision = F("revision") + 1
     locked.updated_by = by
     reason = locked.reopen_reason
@@ -403,6 +505,7 @@ def conversation_complete(*, conversation: Conversation, by) -> Conversation:
         conversation=locked,
         after_sign_off=bool(reason),
         reason=reason,
+        changes={"review_due": [_plain(before_review_due), review_due.isoformat()]},
     )
     return locked
 

@@ -12,7 +12,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from conversations.forms_recording import RecordingForms, ReopenForm, StartConversationForm
+from conversations import selectors
+from conversations.forms_recording import (
+    RecordingForms,
+    ReopenForm,
+    SignOffForm,
+    StartConversationForm,
+)
 from conversations.models import AuditEvent, Conversation, Person
 from conversations.services import recording
 from frameworks.models import BarrierCode
@@ -34,9 +40,11 @@ def conversation_start(request: HttpRequest, person_pk: int) -> HttpResponse:
     person = get_object_or_404(Person.objects.editable_by(request.user), pk=person_pk)
     form = StartConversationForm(request.POST or None, person=person, user=request.user)
     if request.method == "POST" and form.is_valid():
+        details = dict(form.cleaned_data)
+        allow_second_draft = details.pop("start_anyway")
         try:
             conversation = recording.conversation_start(
-                subject=person, by=request.user, **form.cleaned_data
+                subject=person, by=request.user, allow_second_draft=allow_second_draft, **details
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -44,7 +52,13 @@ def conversation_start(request: HttpRequest, person_pk: int) -> HttpResponse:
             messages.success(request, f"{conversation.get_type_display()} started as a draft.")
             return redirect("conversations:conversation-record", pk=conversation.pk)
     return render(
-        request, "conversations/conversation_start.html", {"person": person, "form": form}
+        request,
+        "conversations/conversation_start.html",
+        {
+            "person": person,
+            "form": form,
+            "drafts": selectors.drafts_for_person(person, user=request.user),
+        },
     )
 
 
@@ -230,18 +244,32 @@ def conversation_complete(request: HttpRequest, pk: int) -> HttpResponse:
     if conversation.is_completed:
         return redirect("conversations:conversation-detail", pk=pk)
     check = recording.completion_check(conversation)
-    if request.method == "POST":
+    form = SignOffForm(
+        request.POST if request.method == "POST" else None, conversation=conversation
+    )
+    if request.method == "POST" and check.can_complete and form.is_valid():
         try:
-            recording.conversation_complete(conversation=conversation, by=request.user)
-        except ValidationError:
-            pass
+            signed = recording.conversation_complete(
+                conversation=conversation,
+                by=request.user,
+                review_due=form.cleaned_data["review_due"],
+            )
+        except recording.ReadOnlyError:
+            messages.info(request, "This conversation was signed off in the meantime.")
+            return redirect("conversations:conversation-detail", pk=pk)
+        except ValidationError as error:
+            form.add_error(None, error)
         else:
-            messages.success(request, "Signed off. The conversation now counts in reports.")
+            messages.success(
+                request,
+                "Signed off. The conversation now counts in reports. "
+                f"Next review by {signed.review_due:%-d %B %Y}.",
+            )
             return redirect("conversations:conversation-detail", pk=pk)
     return render(
         request,
         "conversations/conversation_complete.html",
-        {"conversation": conversation, "check": check},
+        {"conversation": conversation, "check": check, "form": form},
         status=400 if request.method == "POST" else 200,
     )
 

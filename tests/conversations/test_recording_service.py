@@ -203,7 +203,9 @@ def test_a_review_needs_a_status_for_every_outcome_that_matters(person, team, pr
 
     check = recording.completion_check(conversation)
     assert not check.can_complete
-    assert any("Feeling safe" in problem for problem in check.problems)
+    assert [(p.message, p.field_id) for p in check.problems] == [
+        ("Feeling safe: choose a status at review.", "id_o-feeling_safe-status")
+    ]
     with pytest.raises(ValidationError):
         recording.conversation_complete(conversation=conversation, by=practitioner)
     conversation.refresh_from_db()
@@ -227,8 +229,10 @@ def test_missing_words_and_owners_are_prompts_not_blocks(person, team, practitio
     check = recording.completion_check(conversation)
 
     assert check.can_complete
-    assert any("no words" in prompt for prompt in check.prompts)
-    assert any("no owner" in prompt for prompt in check.prompts)
+    assert any("no words" in prompt.message for prompt in check.prompts)
+    assert ("Feeling safe: an action has no owner.", "id_o-feeling_safe-a-0-owner") in [
+        (prompt.message, prompt.field_id) for prompt in check.prompts
+    ]
 
 
 def test_sign_off_then_reopen_then_change_is_audited_with_the_reason(
