@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("conversations", "0003_measure_answer_counting_index"),
+        ("conversations", "0004_audit_viewed_drilldown"),
     ]
 
     operations = [
