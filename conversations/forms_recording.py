@@ -47,7 +47,7 @@ class ConversationDetailsForm(forms.ModelForm):
         widgets = {
             "date_held": DateInput(),
             "interviewer": forms.RadioSelect(attrs={"class": "form-check-input"}),
-            "summary": forms.Textarea(attrs={"rows": 3}),
+            "summary": forms.Textarea(attrs={"rows": 2}),
             **{
                 name: forms.CheckboxInput(attrs={"class": "form-check-input"})
                 for name in DETAIL_FIELDS
@@ -75,7 +75,7 @@ class OutcomeForm(forms.Form):
     words = forms.CharField(
         label="In the person's own words",
         required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     status = forms.ChoiceField(label="Status at review", choices=STATUS_CHOICES, required=False)
     practitioner_status = forms.ChoiceField(

@@ -38,7 +38,14 @@
     });
   });
 
+  form.querySelectorAll("[data-no-js-hint]").forEach((hint) => {
+    hint.hidden = true;
+  });
+
   // Rows of a formset (actions, goals): add from the row template, remove by clearing.
+  const addButton = (group) =>
+    group.closest("[data-outcome]").querySelector(`[data-add-row="${group.dataset.rows}"]`);
+
   function enableRemove(row, group) {
     const remove = row.querySelector("[data-remove-row]");
     if (!remove) return;
@@ -50,7 +57,7 @@
       row.hidden = true;
       const first = row.querySelector("input, select");
       if (first) changed(first);
-      group.querySelector("[data-add-row]").focus();
+      addButton(group).focus();
     });
   }
 
@@ -58,11 +65,8 @@
     const total = group.querySelector('input[name$="-TOTAL_FORMS"]');
     const list = group.querySelector("[data-row-list]");
     const template = group.querySelector("template[data-row-template]");
-    const add = group.querySelector("[data-add-row]");
-    const hint = group.querySelector("[data-no-js-hint]");
-    if (hint) hint.hidden = true;
     list.querySelectorAll("[data-row]").forEach((row) => enableRemove(row, group));
-    add.addEventListener("click", (event) => {
+    addButton(group).addEventListener("click", (event) => {
       event.preventDefault();
       const index = Number(total.value);
       const html = template.innerHTML
@@ -70,6 +74,7 @@
         .replaceAll("__num__", String(index + 1));
       list.insertAdjacentHTML("beforeend", html);
       total.value = String(index + 1);
+      group.hidden = false;
       const row = list.lastElementChild;
       enableRemove(row, group);
       changed(total);
