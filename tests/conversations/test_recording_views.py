@@ -523,3 +523,51 @@ def test_a_page_opened_before_goals_existed_keeps_the_stored_goals(
 
     assert response.status_code == 200 and response.json()["status"] == "saved"
     assert list(Goal.objects.values_list("words", flat=True)) == ["Kept"]
+
+
+def test_a_link_to_a_closed_outcome_shows_its_card_without_changing_it(
+    client, conversation, practitioner
+):
+    client.force_login(practitioner)
+
+    response = client.get(url("conversation-record", conversation) + "?show=reliability")
+
+    assert " hidden" not in card(response.content.decode(), "reliability")
+    record = OutcomeRecord.objects.get(conversation=conversation, outcome__code="reliability")
+    assert not record.matters
+
+
+def test_the_recording_page_reads_in_a_bounded_number_of_queries(
+    client, conversation, practitioner, django_assert_max_num_queries
+):
+    from conversations.services import recording
+    from conversations.services.recording import GoalData, OutcomeData
+
+    earlier = recording.conversation_save(
+        conversation=conversation,
+        data=recording.ConversationData(
+            date_held=conversation.date_held,
+            interviewer="practitioner",
+            outcomes={
+                code: OutcomeData(matters=True, words=code, goals=[GoalData("A goal")])
+                for code in conversation.outcome_records.values_list("outcome__code", flat=True)
+            },
+        ),
+        by=practitioner,
+        revision=conversation.revision,
+    )
+    review = start_conversation(
+        person=conversation.subject,
+        team=conversation.team,
+        by=practitioner,
+        type="review",
+        date_held=datetime.date(2026, 8, 1),
+    )
+    assert review.follows == earlier
+    client.force_login(practitioner)
+
+    with django_assert_max_num_queries(25):  # 20 when written
+        response = client.get(url("conversation-record", review))
+
+    assert response.status_code == 200
+    assert response.content.decode().count("A goal") == 15  # last time, on every card
