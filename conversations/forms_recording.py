@@ -4,6 +4,8 @@ valid input into a ``ConversationData`` for the service."""
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -14,6 +16,7 @@ from conversations.models import (
     Conversation,
     ConversationType,
     InterviewerKind,
+    OutcomeRecord,
     OutcomeStatus,
     Person,
     Team,
@@ -22,6 +25,7 @@ from conversations.services.recording import (
     DETAIL_FIELDS,
     ActionData,
     ConversationData,
+    GoalData,
     OutcomeData,
     validate_review_due,
 )
@@ -44,7 +48,7 @@ class ConversationDetailsForm(forms.ModelForm):
         widgets = {
             "date_held": DateInput(),
             "interviewer": forms.RadioSelect(attrs={"class": "form-check-input"}),
-            "summary": forms.Textarea(attrs={"rows": 3}),
+            "summary": forms.Textarea(attrs={"rows": 2}),
             **{
                 name: forms.CheckboxInput(attrs={"class": "form-check-input"})
                 for name in DETAIL_FIELDS
@@ -72,7 +76,7 @@ class OutcomeForm(forms.Form):
     words = forms.CharField(
         label="In the person's own words",
         required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     status = forms.ChoiceField(label="Status at review", choices=STATUS_CHOICES, required=False)
     practitioner_status = forms.ChoiceField(
@@ -100,7 +104,7 @@ class OutcomeForm(forms.Form):
         if not is_review:
             self.fields["status"].label = "How things are now (optional)"
 
-    def to_data(self, actions: list[ActionData]) -> OutcomeData:
+    def to_data(self, actions: list[ActionData], goals: list[GoalData]) -> OutcomeData:
         data = self.cleaned_data
         return OutcomeData(
             matters=data["matters"],
@@ -111,6 +115,7 @@ class OutcomeForm(forms.Form):
             barriers=list(data["barriers"]),
             barrier_words=data["barrier_words"].strip(),
             actions=actions,
+            goals=goals,
         )
 
 
@@ -120,14 +125,45 @@ class ActionForm(forms.Form):
         label="Who",
         choices=[("", "Not decided")] + list(ActionOwner.choices),
         required=False,
-        widget=forms.Select(attrs={"class": "form-select"}),
+        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
     )
     due = forms.DateField(
-        label="By when", required=False, widget=DateInput(attrs={"class": "form-control"})
+        label="By when",
+        required=False,
+        widget=DateInput(attrs={"class": "form-control form-control-sm"}),
     )
 
 
 ActionFormSet = forms.formset_factory(ActionForm, extra=1, can_delete=False)
+
+
+class GoalForm(forms.Form):
+    """One of several goals under an outcome; a goal whose words are cleared is removed."""
+
+    words = forms.CharField(
+        label="The goal, in the person's words",
+        required=False,
+        max_length=2000,
+        widget=forms.TextInput(attrs={"class": "form-control"}),
+    )
+    status = forms.ChoiceField(
+        label="Status of this goal",
+        choices=STATUS_CHOICES,
+        required=False,
+        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+    )
+
+
+GoalFormSet = forms.formset_factory(GoalForm, extra=0, can_delete=False)
+
+
+class OutcomeForms(NamedTuple):
+    """The forms of one outcome card: the record's fields, its actions and its goals."""
+
+    record: OutcomeRecord
+    form: OutcomeForm
+    actions: forms.BaseFormSet
+    goals: forms.BaseFormSet
 
 
 class MeasureForm(forms.Form):
@@ -152,7 +188,17 @@ class RecordingForms:
     """All the forms of one recording page, built from the conversation with its content
     prefetched (see ``services.recording.with_content``)."""
 
-    def __init__(self, conversation: Conversation, *, barrier_choices, data=None) -> None:
+    def __init__(
+        self,
+        conversation: Conversation,
+        *,
+        barrier_choices,
+        data=None,
+        more_actions: str = "",
+        more_goals: str = "",
+    ) -> None:
+        """``more_actions`` / ``more_goals``: the outcome code whose card gets one more blank
+        action or goal row (the "add another" buttons when JavaScript is off)."""
         self.conversation = conversation
         is_review = conversation.type == ConversationType.REVIEW
         self.details = ConversationDetailsForm(data, instance=conversation, prefix="c")
@@ -174,14 +220,29 @@ class RecordingForms:
                     "barrier_words": record.barrier_words,
                 },
             )
-            actions = ActionFormSet(
+            code = record.outcome.code
+            action_set = forms.formset_factory(
+                ActionForm, extra=2 if more_actions == code else 1, can_delete=False
+            )
+            actions = action_set(
                 data,
                 prefix=f"{prefix}-a",
                 initial=[
                     {"what": a.what, "owner": a.owner, "due": a.due} for a in record.actions.all()
                 ],
             )
-            self.outcomes.append((record, form, actions))
+            goal_set = forms.formset_factory(
+                GoalForm, extra=1 if more_goals == code else 0, can_delete=False
+            )
+            goal_prefix = f"{prefix}-g"
+            # A page opened before goals existed posts no goal forms: keep the stored goals.
+            goals_posted = data is not None and f"{goal_prefix}-TOTAL_FORMS" in data
+            goals = goal_set(
+                data if goals_posted else None,
+                prefix=goal_prefix,
+                initial=[{"words": g.words, "status": g.status} for g in record.goals.all()],
+            )
+            self.outcomes.append(OutcomeForms(record, form, actions, goals))
         answers = list(conversation.measure_answers.all())
         self.measures = MeasureForm(
             data,
@@ -192,15 +253,18 @@ class RecordingForms:
 
     def all_forms(self):
         yield self.details
-        for _, form, actions in self.outcomes:
+        for _, form, actions, goals in self.outcomes:
             yield form
+            yield from goals.forms
             yield from actions.forms
         yield self.measures
 
     def is_valid(self) -> bool:
         valid = self.details.is_valid() & self.measures.is_valid()
-        for _, form, actions in self.outcomes:
+        for _, form, actions, goals in self.outcomes:
             valid &= form.is_valid() & actions.is_valid()
+            if goals.is_bound:
+                valid &= goals.is_valid()
         return bool(valid)
 
     def errors(self) -> list[tuple[str, str, str]]:
@@ -224,7 +288,7 @@ class RecordingForms:
     def to_data(self) -> ConversationData:
         details = self.details.cleaned_data
         outcomes = {}
-        for record, form, actions in self.outcomes:
+        for record, form, actions, goals in self.outcomes:
             action_data = [
                 ActionData(
                     what=a.cleaned_data.get("what", "").strip(),
@@ -234,7 +298,18 @@ class RecordingForms:
                 for a in actions.forms
                 if a.cleaned_data.get("what", "").strip()
             ]
-            outcomes[record.outcome.code] = form.to_data(action_data)
+            if goals.is_bound:
+                goal_data = [
+                    GoalData(
+                        words=g.cleaned_data.get("words", "").strip(),
+                        status=g.cleaned_data.get("status", ""),
+                    )
+                    for g in goals.forms
+                    if g.cleaned_data.get("words", "").strip()
+                ]
+            else:
+                goal_data = [GoalData(words=g.words, status=g.status) for g in record.goals.all()]
+            outcomes[record.outcome.code] = form.to_data(action_data, goal_data)
         return ConversationData(
             date_held=details["date_held"],
             interviewer=details["interviewer"],

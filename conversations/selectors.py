@@ -319,11 +319,22 @@ class SummaryAction:
 
 
 @dataclass
+class SummaryGoal:
+    words: str
+    status: str
+
+    @property
+    def status_words(self) -> str:
+        return STATUS_WORDS.get(self.status, "")
+
+
+@dataclass
 class SummaryOutcome:
     label: str
     words: str
     status: str
     actions: list[SummaryAction]
+    goals: list[SummaryGoal] = field(default_factory=list)
 
     @property
     def status_words(self) -> str:
@@ -388,7 +399,7 @@ def person_summary(person: Person, *, user: Any) -> list[RoleSummary]:
         .filter(Q(matters=True) | Q(actions__isnull=False))
         .distinct()
         .select_related("outcome")
-        .prefetch_related("actions")
+        .prefetch_related("actions", "goals")
         .order_by("conversation_id", "outcome__order")
     )
     per_conversation: dict[int, list[OutcomeRecord]] = defaultdict(list)
@@ -405,8 +416,9 @@ def person_summary(person: Person, *, user: Any) -> list[RoleSummary]:
                 for a in record.actions.all()
                 if a.what.strip()
             ]
+            goals = [SummaryGoal(g.words, g.status) for g in record.goals.all()]
             outcomes.append(
-                SummaryOutcome(record.outcome.label, record.words, record.status, actions)
+                SummaryOutcome(record.outcome.label, record.words, record.status, actions, goals)
             )
             for action in actions:
                 owners.setdefault(action.owner, []).append(action)

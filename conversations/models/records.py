@@ -313,6 +313,25 @@ class Action(models.Model):
         return self.what[:60]
 
 
+class Goal(models.Model):
+    """One of several goals the person has under one outcome (their own words and status).
+
+    The outcome's own status at review stays what the measures count; goals add detail."""
+
+    record = models.ForeignKey(OutcomeRecord, on_delete=models.CASCADE, related_name="goals")
+    words = models.TextField("the goal, in the person's words")
+    status = models.CharField(
+        "status at review", max_length=20, choices=OutcomeStatus.choices, blank=True
+    )
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "pk"]
+
+    def __str__(self) -> str:
+        return self.words[:60]
+
+
 class MeasureAnswer(models.Model):
     """The answer to one national-measure question in one conversation."""
 

@@ -13,6 +13,8 @@ Choices the spec leaves open, made here so that export → import → export is 
   joins a record's actions with ``"; "``.
 * ``status`` of an outcome is ``null`` when not set. The optional keys ``practitioner_status``,
   ``helping`` and ``barrier_words`` are read when present and written only when not empty.
+* ``goals`` (optional) lists an outcome's separate goals in order, each
+  ``{"words": "...", "status": "achieved" | ... | null}``; written only when there are goals.
 * ``completed_at`` is kept as given (it must carry a time zone) and written in UTC with ``Z``.
 * A subject ``ref`` not yet known becomes a person of the partnership with the client group of
   its first line; known people keep their client group. A subject seen as a carer is marked as
@@ -50,6 +52,7 @@ from conversations.models import (
     Conversation,
     ConversationStatus,
     ConversationType,
+    Goal,
     InterviewerKind,
     MeasureAnswer,
     OutcomeRecord,
@@ -146,6 +149,7 @@ class _OutcomeRow:
     barrier_ids: list[int]
     barrier_words: str
     actions: str
+    goals: list[tuple[str, str]]
 
 
 @dataclass(slots=True)
@@ -443,6 +447,7 @@ class _LineChecker:
             helping = self._words(item, "helping", reasons, where)
             barrier_words = self._words(item, "barrier_words", reasons, where)
             actions = self._words(item, "actions", reasons, where)
+            goals = self._goals(item, reasons, where)
             if len(reasons) > before or outcome_id is None:
                 continue
             rows.append(
@@ -456,9 +461,31 @@ class _LineChecker:
                     barrier_ids=barrier_ids,
                     barrier_words=barrier_words,
                     actions=actions,
+                    goals=goals,
                 )
             )
         return rows
+
+    def _goals(self, item: dict, reasons: list[str], where: str) -> list[tuple[str, str]]:
+        """``(words, status)`` of an outcome's separate goals, in the order given."""
+        goals = item.get("goals")
+        if goals is None:
+            return []
+        if not isinstance(goals, list):
+            reasons.append(f"{where}'goals' must be a list")
+            return []
+        found = []
+        for index, goal in enumerate(goals, start=1):
+            at = f"{where}goal {index}: "
+            if not isinstance(goal, dict):
+                reasons.append(f"{at}must be an object")
+                continue
+            words = self._words(goal, "words", reasons, at)
+            if not words.strip() and isinstance(goal.get("words", ""), str):
+                reasons.append(f"{at}'words' must not be empty")
+            status = self._outcome_status(goal, "status", reasons, at)
+            found.append((words, status))
+        return found
 
     @staticmethod
     def _outcome_status(item: dict, key: str, reasons: list[str], where: str) -> str:
@@ -758,7 +785,7 @@ def _update_conversations(conversations: list[Conversation]) -> None:
 
 
 def _delete_content(conversation_ids: list[int]) -> None:
-    """Remove the outcome records (with barriers and actions) and answers of conversations.
+    """Remove the outcome records (with barriers, actions, goals) and answers of conversations.
 
     Children first, then the records with a plain DELETE: the ORM's cascade would first load
     every record to find what depends on it, and nothing does any more.
@@ -773,6 +800,7 @@ def _delete_content(conversation_ids: list[int]) -> None:
         for records in _chunks(record_ids, _IN_CHUNK):
             through.objects.filter(outcomerecord_id__in=records).delete()
             Action.objects.filter(record_id__in=records).delete()
+            Goal.objects.filter(record_id__in=records).delete()
         MeasureAnswer.objects.filter(conversation_id__in=chunk).delete()
         placeholders = ", ".join(["%s"] * len(chunk))
         with connection.cursor() as cursor:
@@ -969,6 +997,11 @@ def _write_batch(
     _Inserter(Action, ["record", "what"], now=now).insert(
         (record_id, item.actions) for record_id, item in contents if item.actions.strip()
     )
+    _Inserter(Goal, ["record", "words", "status", "order"], now=now).insert(
+        (record_id, words, status, order)
+        for record_id, item in contents
+        for order, (words, status) in enumerate(item.goals)
+    )
     _Inserter(MeasureAnswer, ["conversation", "measure", "answer"], now=now).insert(
         (conversation_id, measure_id, answer)
         for row, conversation_id in zip(rows, conversation_ids, strict=True)
@@ -1119,6 +1152,7 @@ def _export_batch(
     answers: dict[int, list[tuple[int, str, str]]] = {}
     record_barriers: dict[int, list[tuple[int, str]]] = {}
     actions: dict[int, list[str]] = {}
+    goals: dict[int, list[dict[str, str | None]]] = {}
     through = OutcomeRecord.barriers.through
     for chunk in _chunks(subject_ids, _IN_CHUNK):
         for pk, ref, group_id in Person.objects.filter(pk__in=chunk).values_list(
@@ -1148,7 +1182,7 @@ def _export_batch(
         ).values_list("conversation_id", "measure_id", "answer"):
             order, code = measures[measure_id]
             answers.setdefault(conversation_id, []).append((order, code, answer))
-    # Barriers and actions by record id, not through a join (a full scan on PostgreSQL).
+    # Barriers, actions and goals by record id, not through a join (a full scan on PostgreSQL).
     record_ids = [values[0] for found in records.values() for values in found]
     for chunk in _chunks(record_ids, _IN_CHUNK):
         for record_id, barrier_id in through.objects.filter(outcomerecord_id__in=chunk).values_list(
@@ -1161,6 +1195,12 @@ def _export_batch(
             .values_list("record_id", "what")
         ):
             actions.setdefault(record_id, []).append(what)
+        for record_id, words, goal_status in (
+            Goal.objects.filter(record_id__in=chunk)
+            .order_by("record_id", "order", "pk")
+            .values_list("record_id", "words", "status")
+        ):
+            goals.setdefault(record_id, []).append({"words": words, "status": goal_status or None})
 
     for (
         pk,
@@ -1194,6 +1234,8 @@ def _export_batch(
                 item["helping"] = helping
             if b_words:
                 item["barrier_words"] = b_words
+            if record_id in goals:
+                item["goals"] = goals[record_id]
             line_outcomes.append(item)
         line = {
             "id": external_id,

@@ -24,6 +24,7 @@ from conversations.models import (
     Conversation,
     ConversationStatus,
     ConversationType,
+    Goal,
     InterviewerKind,
     MeasureAnswer,
     OutcomeRecord,
@@ -59,6 +60,14 @@ class ActionData:
 
 
 @dataclass
+class GoalData:
+    """One of several goals under an outcome: the person's words and its own status."""
+
+    words: str
+    status: str = ""
+
+
+@dataclass
 class OutcomeData:
     matters: bool = False
     words: str = ""
@@ -68,6 +77,7 @@ class OutcomeData:
     barriers: list[str] = field(default_factory=list)
     barrier_words: str = ""
     actions: list[ActionData] = field(default_factory=list)
+    goals: list[GoalData] = field(default_factory=list)
 
 
 @dataclass
@@ -97,6 +107,8 @@ DETAIL_FIELDS = (
     "summary",
 )
 RECORD_FIELDS = ("matters", "words", "status", "practitioner_status", "helping", "barrier_words")
+# Parts of an outcome record stored as rows of their own, replaced as a whole when they change.
+REPLACED_PARTS = ("barriers", "actions", "goals")
 
 
 def validate_date_held(*, date_held: date, subject: Person) -> None:
@@ -207,6 +219,14 @@ def _action_text(actions) -> list[str]:
     ]
 
 
+def _goal_text(goals) -> list[str]:
+    return [
+        g.words.strip() + (f" — {OutcomeStatus(g.status).label}" if g.status else "")
+        for g in goals
+        if g.words.strip()
+    ]
+
+
 def snapshot(conversation: Conversation) -> dict[str, object]:
     """The conversation's recorded content as flat ``key -> value`` pairs (dates as ISO
     strings, barriers as sorted codes, actions as text), for audit diffs and conflicts."""
@@ -217,6 +237,7 @@ def snapshot(conversation: Conversation) -> dict[str, object]:
             flat[f"outcome:{code}.{name}"] = getattr(record, name)
         flat[f"outcome:{code}.barriers"] = sorted(b.code for b in record.barriers.all())
         flat[f"outcome:{code}.actions"] = _action_text(record.actions.all())
+        flat[f"outcome:{code}.goals"] = _goal_text(record.goals.all())
     for answer in conversation.measure_answers.all():
         flat[f"measure:{answer.measure.code}"] = answer.answer
     return flat
@@ -229,6 +250,7 @@ def data_snapshot(data: ConversationData) -> dict[str, object]:
             flat[f"outcome:{code}.{name}"] = getattr(outcome, name)
         flat[f"outcome:{code}.barriers"] = sorted(set(outcome.barriers))
         flat[f"outcome:{code}.actions"] = _action_text(outcome.actions)
+        flat[f"outcome:{code}.goals"] = _goal_text(outcome.goals)
     for code, answer in data.answers.items():
         flat[f"measure:{code}"] = answer
     return flat
@@ -247,6 +269,7 @@ def with_content(queryset):
         "outcome_records__outcome__domain",
         "outcome_records__barriers",
         "outcome_records__actions",
+        "outcome_records__goals",
         "measure_answers__measure",
     )
 
@@ -293,7 +316,7 @@ def conversation_save(
             for name in RECORD_FIELDS:
                 setattr(record, name, getattr(incoming, name))
             changed_records.append(record)
-        if f"outcome:{code}.barriers" in changes or f"outcome:{code}.actions" in changes:
+        if any(f"outcome:{code}.{part}" in changes for part in REPLACED_PARTS):
             replaced.append(record)
     if changed_records:
         OutcomeRecord.objects.bulk_update(changed_records, RECORD_FIELDS)
@@ -301,6 +324,7 @@ def conversation_save(
         through = OutcomeRecord.barriers.through
         through.objects.filter(outcomerecord__in=replaced).delete()
         Action.objects.filter(record__in=replaced).delete()
+        Goal.objects.filter(record__in=replaced).delete()
         through.objects.bulk_create(
             through(outcomerecord_id=record.pk, barriercode_id=barrier_ids[barrier])
             for record in replaced
@@ -317,6 +341,13 @@ def conversation_save(
             for record in replaced
             for index, action in enumerate(
                 a for a in data.outcomes[record.outcome.code].actions if a.what.strip()
+            )
+        )
+        Goal.objects.bulk_create(
+            Goal(record=record, words=goal.words.strip(), status=goal.status, order=index)
+            for record in replaced
+            for index, goal in enumerate(
+                g for g in data.outcomes[record.outcome.code].goals if g.words.strip()
             )
         )
     changed_answers = []
@@ -563,6 +594,7 @@ FIELD_LABELS = {
     "barriers": "barriers",
     "barrier_words": "barriers in words",
     "actions": "actions agreed",
+    "goals": "separate goals",
 }
 
 
@@ -639,7 +671,7 @@ def previous_records(
         return {}
     records = (
         follows.outcome_records.select_related("outcome")
-        .prefetch_related("barriers", "actions", "outcome__equivalent_later__later")
+        .prefetch_related("barriers", "actions", "goals", "outcome__equivalent_later__later")
         .order_by("outcome__order")
     )
     same_version = follows.framework_version_id == conversation.framework_version_id

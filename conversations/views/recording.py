@@ -9,7 +9,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from conversations import selectors
@@ -97,10 +99,14 @@ def conversation_record(request: HttpRequest, pk: int) -> HttpResponse:
     if conversation.is_completed:
         messages.info(request, "This conversation is signed off. A team leader can reopen it.")
         return redirect("conversations:conversation-detail", pk=pk)
+    codes = {record.outcome.code for record in conversation.outcome_records.all()}
+    opened = _card_request(request, codes)
     forms = RecordingForms(
         conversation,
         barrier_choices=_barrier_choices(),
-        data=request.POST if request.method == "POST" else None,
+        data=_posted(request, opened) if request.method == "POST" else None,
+        more_actions=request.GET.get("add-action", "") if request.method == "GET" else "",
+        more_goals=request.GET.get("add-goal", "") if request.method == "GET" else "",
     )
     if request.method == "POST" and forms.is_valid():
         revision = _posted_revision(request)
@@ -116,20 +122,62 @@ def conversation_record(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, "Saved.")
             if "complete" in request.POST:
                 return redirect("conversations:conversation-complete", pk=pk)
-            return redirect("conversations:conversation-record", pk=pk)
+            return _back_to_card(pk, opened)
+    shown = {opened[1]} if opened else set()
+    if request.method == "GET":
+        shown |= {request.GET.get(name, "") for name in ("show", "add-action", "add-goal")} & codes
+    sections = _sections(forms, conversation, shown=shown)
     return render(
         request,
         "conversations/conversation_record.html",
         {
             "conversation": conversation,
             "forms": forms,
-            "sections": _sections(forms, conversation),
+            "sections": sections,
+            "closed": [
+                item for section in sections for item in section["items"] if not item["open"]
+            ],
             "errors": forms.errors() if request.method == "POST" else [],
             **_previous(conversation),
             "revision": conversation.revision,
         },
         status=400 if request.method == "POST" else 200,
     )
+
+
+# The buttons that save and come back to one outcome's card (the page without JavaScript):
+# open a closed outcome (it then matters), or give an open card another action or goal row.
+CARD_BUTTONS = ("open", "add-action", "add-goal")
+
+
+def _card_request(request: HttpRequest, codes: set[str]) -> tuple[str, str] | None:
+    """``(button, outcome code)`` when a card button of a known outcome was pressed."""
+    if request.method != "POST":
+        return None
+    for button in CARD_BUTTONS:
+        code = request.POST.get(button, "")
+        if code in codes:
+            return button, code
+    return None
+
+
+def _posted(request: HttpRequest, opened: tuple[str, str] | None):
+    """The posted form data; opening an outcome from the compact list marks it as mattering."""
+    if opened is None or opened[0] != "open":
+        return request.POST
+    data = request.POST.copy()
+    data[f"o-{opened[1]}-matters"] = "on"
+    return data
+
+
+def _back_to_card(pk: int, opened: tuple[str, str] | None) -> HttpResponse:
+    """Back to the recording page after a save: at the card whose button was pressed."""
+    target = reverse("conversations:conversation-record", args=[pk])
+    if opened is None:
+        return redirect(target)
+    button, code = opened
+    query = "" if button == "open" else f"?{urlencode({button: code})}"
+    return redirect(f"{target}{query}#outcome-{code}")
 
 
 def _previous(conversation: Conversation) -> dict:
@@ -148,13 +196,34 @@ def _posted_revision(request: HttpRequest) -> int:
         return -1
 
 
-def _sections(forms: RecordingForms, conversation: Conversation) -> list[dict]:
-    """The outcome forms grouped by the framework's domains, in order."""
+def _sections(
+    forms: RecordingForms, conversation: Conversation, *, shown: set[str] = frozenset()
+) -> list[dict]:
+    """The outcome forms grouped by the framework's domains, in order. A card is ``open`` when
+    the outcome matters (as stored, or as just posted), has an error, or is in ``shown``."""
     sections: dict[int, dict] = {}
-    for record, form, actions in forms.outcomes:
+    for record, form, actions, goals in forms.outcomes:
         domain = record.outcome.domain
-        section = sections.setdefault(domain.pk, {"domain": domain, "items": []})
-        section["items"].append({"record": record, "form": form, "actions": actions})
+        section = sections.setdefault(domain.pk, {"domain": domain, "items": [], "has_open": False})
+        has_errors = bool(
+            form.errors
+            or any(a.errors for a in actions.forms)
+            or any(g.errors for g in goals.forms)
+        )
+        matters = bool(form["matters"].value()) if form.is_bound else record.matters
+        section["items"].append(
+            {
+                "record": record,
+                "form": form,
+                "actions": actions,
+                "goals": goals,
+                "open": matters or has_errors or record.outcome.code in shown,
+                "has_notes": bool(
+                    record.words or record.status or record.actions.all() or record.goals.all()
+                ),
+            }
+        )
+        section["has_open"] |= section["items"][-1]["open"]
     return sorted(sections.values(), key=lambda s: s["domain"].order)
 
 

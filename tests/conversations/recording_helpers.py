@@ -34,11 +34,12 @@ def recording_post(conversation: Conversation, overrides: dict | None = None) ->
     )
     data: dict[str, object] = {"revision": str(fresh.revision)}
     data.update(_field_values(forms.details))
-    for _, form, actions in forms.outcomes:
+    for _, form, actions, goals in forms.outcomes:
         data.update(_field_values(form))
-        data.update(_field_values(actions.management_form))
-        for action in actions.forms:
-            data.update(_field_values(action))
+        for formset in (actions, goals):
+            data.update(_field_values(formset.management_form))
+            for row in formset.forms:
+                data.update(_field_values(row))
     data.update(_field_values(forms.measures))
     for key, value in (overrides or {}).items():
         if value is None:

@@ -12,6 +12,7 @@ from conversations.models import (
     Action,
     AuditEvent,
     Conversation,
+    Goal,
     MeasureAnswer,
     OutcomeRecord,
     Person,
@@ -159,6 +160,7 @@ def counts() -> dict[str, int]:
         "conversations": Conversation.objects.count(),
         "records": OutcomeRecord.objects.count(),
         "actions": Action.objects.count(),
+        "goals": Goal.objects.count(),
         "answers": MeasureAnswer.objects.count(),
         "people": Person.objects.count(),
         "audit": AuditEvent.objects.count(),
@@ -349,6 +351,8 @@ def browser_conversation(person: Person, team) -> Conversation:
             Action.objects.create(
                 record=record, what="Send leaflets", owner="services", due=date(2026, 6, 1), order=1
             )
+            Goal.objects.create(record=record, words="Choose my own carers", order=1)
+            Goal.objects.create(record=record, words="Choose my meals", status="achieved", order=0)
     for measure in Measure.objects.for_role("user"):
         MeasureAnswer.objects.create(conversation=conversation, measure=measure)
     return conversation
@@ -379,7 +383,12 @@ def test_export_writes_the_import_shape_without_names(organisation, team, person
         "actions": "Visit day centre; Send leaflets",
         "practitioner_status": "partly_achieved",
         "helping": "Daughter visits",
+        "goals": [
+            {"words": "Choose my meals", "status": "achieved"},
+            {"words": "Choose my own carers", "status": None},
+        ],
     }
+    assert all("goals" not in o for o in exported["outcomes"] if o["code"] != "choice")
     assert exported["measures"] == {
         "NM1": "not_answered",
         "NM2": "not_answered",
@@ -404,6 +413,39 @@ def test_export_import_export_is_identical(organisation, team, person, tmp_path)
 
     assert second == first
     assert Conversation.objects.count() == 4
+
+
+def test_goals_under_one_outcome_import_in_order_and_reimport_replaces_them(organisation, tmp_path):
+    bob = with_outcome(
+        goals=[
+            {"words": "Use the computer", "status": "achieved"},
+            {"words": "Do the family banking", "status": None},
+            {"words": "Email my grandson"},
+        ]
+    )
+    run(write(tmp_path, [bob]))
+
+    record = OutcomeRecord.objects.get(
+        conversation__external_id="ext-1", outcome__code="feeling_safe"
+    )
+    assert list(record.goals.values_list("words", "status", "order")) == [
+        ("Use the computer", "achieved", 0),
+        ("Do the family banking", "", 1),
+        ("Email my grandson", "", 2),
+    ]
+    assert record.status == "achieved"
+    assert not Goal.objects.exclude(record=record).exists()
+
+    run(write(tmp_path, [user_line()], "again.jsonl"))
+    assert not Goal.objects.exists()
+
+
+def test_a_canonical_file_with_goals_exports_byte_for_byte(organisation, tmp_path):
+    line = with_outcome(goals=[{"words": "Use the computer", "status": "achieved"}])
+    path = write(tmp_path, [line])
+    run(path)
+
+    assert export("--partnership", "ORK") == path.read_text(encoding="utf-8")
 
 
 def test_a_canonical_file_exports_byte_for_byte(organisation, tmp_path):
@@ -463,6 +505,16 @@ def with_outcome(**changes) -> dict:
 
 
 BAD_LINES = {
+    "goals not a list": (with_outcome(goals="computer"), "'goals' must be a list"),
+    "goal not an object": (with_outcome(goals=["computer"]), "goal 1: must be an object"),
+    "goal without words": (
+        with_outcome(goals=[{"words": "ok"}, {"words": "  ", "status": "achieved"}]),
+        "outcome feeling_safe: goal 2: 'words' must not be empty",
+    ),
+    "goal with a bad status": (
+        with_outcome(goals=[{"words": "Use the computer", "status": "brilliant"}]),
+        "outcome feeling_safe: goal 1: 'status' 'brilliant' is not one of",
+    ),
     "malformed JSON": ('{"id": "ext-1", "partnership": ', "not valid JSON"),
     "not an object": ("[1, 2]", "must be a JSON object"),
     "missing field": (without("team"), "'team' is missing"),

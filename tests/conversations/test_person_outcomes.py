@@ -16,6 +16,7 @@ from conversations.models import (
     ActionOwner,
     Conversation,
     ConversationStatus,
+    Goal,
     OutcomeRecord,
     OutcomeStatus,
     Person,
@@ -439,6 +440,21 @@ def test_summary_shows_the_persons_words_and_who_will_do_what(client, summarised
     assert "P-1" not in html[html.index("<h1") :]  # no codes in what is handed over
     assert "conversations/print.js" in html and "data-print" in html
     assert "onclick" not in html
+
+
+def test_summary_lists_separate_goals_with_their_status(client, summarised, practitioner):
+    record = OutcomeRecord.objects.get(
+        conversation__date_held=date(2024, 4, 2), outcome__code="seeing_people"
+    )
+    Goal.objects.create(record=record, words="Go to the lunch club", status=ACHIEVED, order=0)
+    Goal.objects.create(record=record, words="Visit my sister", order=1)
+    client.force_login(practitioner)
+
+    html = client.get(summary_url(summarised)).content.decode()
+
+    goals = html[html.index("Your goals here") : html.index("Who will do what")]
+    assert "Go to the lunch club — you said this is happening for you now" in goals
+    assert "Visit my sister</li>" in goals
 
 
 def test_summary_separates_roles(client, make_conversation, team, practitioner):

@@ -11,6 +11,7 @@ from conversations.models import (
     AuditEvent,
     Conversation,
     ConversationStatus,
+    Goal,
     MeasureAnswer,
     OutcomeRecord,
 )
@@ -19,6 +20,7 @@ from conversations.services.recording import (
     ActionData,
     ConflictError,
     ConversationData,
+    GoalData,
     OutcomeData,
     ReadOnlyError,
 )
@@ -40,6 +42,7 @@ def data_for(conversation: Conversation, **outcomes: OutcomeData) -> Conversatio
             barriers=[b.code for b in r.barriers.all()],
             barrier_words=r.barrier_words,
             actions=[ActionData(a.what, a.owner, a.due) for a in r.actions.all()],
+            goals=[GoalData(g.words, g.status) for g in r.goals.all()],
         )
         for r in fresh.outcome_records.all()
     }
@@ -335,6 +338,7 @@ def test_save_uses_a_bounded_number_of_queries(
             status="partly_achieved",
             barriers=["transport"],
             actions=[ActionData(f"Act on {code}", "services")],
+            goals=[GoalData(f"First goal about {code}"), GoalData(f"Second goal about {code}")],
         )
         for code in conversation.outcome_records.values_list("outcome__code", flat=True)
     }
@@ -347,6 +351,93 @@ def test_save_uses_a_bounded_number_of_queries(
         )
 
     assert Action.objects.filter(record__conversation=conversation).count() == 15
+    assert Goal.objects.filter(record__conversation=conversation).count() == 30
+
+
+def bob_s_skills(conversation, practitioner, *goals: GoalData) -> Conversation:
+    """The seeds' case of Bob: two goals under one outcome ("skills")."""
+    return recording.conversation_save(
+        conversation=conversation,
+        data=data_for(
+            conversation,
+            improved_skills=OutcomeData(
+                matters=True,
+                words="I want to keep up with my family.",
+                status="partly_achieved",
+                goals=list(goals),
+            ),
+        ),
+        by=practitioner,
+        revision=conversation.revision,
+    )
+
+
+def test_goals_under_one_outcome_are_saved_in_order_with_their_own_status(
+    person, team, practitioner
+):
+    conversation = start_conversation(person=person, team=team, by=practitioner, type="review")
+
+    bob_s_skills(
+        conversation,
+        practitioner,
+        GoalData("Use the computer to email my grandson", "achieved"),
+        GoalData("  ", "achieved"),
+        GoalData("Do the family banking online", ""),
+    )
+
+    record = OutcomeRecord.objects.get(conversation=conversation, outcome__code="improved_skills")
+    assert list(record.goals.values_list("words", "status", "order")) == [
+        ("Use the computer to email my grandson", "achieved", 0),
+        ("Do the family banking online", "", 1),
+    ]
+    assert record.status == "partly_achieved"
+    change = AuditEvent.objects.get(conversation=conversation, action="changed")
+    assert change.changes["outcome:improved_skills.goals"] == [
+        [],
+        ["Use the computer to email my grandson — Achieved", "Do the family banking online"],
+    ]
+    assert (
+        recording.change_label("outcome:improved_skills.goals", conversation)
+        == "Improved skills: separate goals"
+    )
+
+
+def test_unchanged_goals_are_not_rewritten_and_a_changed_status_is_audited(
+    person, team, practitioner
+):
+    conversation = start_conversation(person=person, team=team, by=practitioner, type="review")
+    saved = bob_s_skills(conversation, practitioner, GoalData("Use the computer", "achieved"))
+    goal_pk = Goal.objects.get().pk
+
+    again = recording.conversation_save(
+        conversation=saved, data=data_for(saved), by=practitioner, revision=saved.revision
+    )
+    assert again.revision == saved.revision and Goal.objects.get().pk == goal_pk
+
+    bob_s_skills(again, practitioner, GoalData("Use the computer", "not_achieved"))
+    assert Goal.objects.get().status == "not_achieved"
+    change = AuditEvent.objects.get(conversation=conversation, action="changed")
+    assert change.changes["outcome:improved_skills.goals"] == [
+        [],
+        ["Use the computer — Not achieved"],
+    ]
+
+
+def test_last_time_carries_the_goals(person, team, practitioner):
+    first = start_conversation(person=person, team=team, by=practitioner, type="support_plan")
+    bob_s_skills(first, practitioner, GoalData("Use the computer", ""))
+    review = start_conversation(
+        person=person,
+        team=team,
+        by=practitioner,
+        type="review",
+        date_held=datetime.date(2026, 8, 1),
+    )
+
+    last = recording.previous_records(review)["improved_skills"]
+
+    assert [goal.words for goal in last.goals.all()] == ["Use the computer"]
+    assert review.outcome_records.get(outcome__code="improved_skills").matters
 
 
 def test_scope_querysets(

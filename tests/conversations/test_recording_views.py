@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from conversations.models import AuditEvent, Conversation, OutcomeRecord
+from conversations.models import AuditEvent, Conversation, Goal, OutcomeRecord
 from tests.conversations.recording_helpers import recording_post
 from tests.factories import framework_version, start_conversation
 
@@ -185,6 +185,10 @@ def test_saving_the_recording_page_takes_a_bounded_number_of_queries(
                 f"o-{code}-barriers": ["staffing", "resources"],
                 f"o-{code}-a-0-what": f"Something about {code}",
                 f"o-{code}-a-0-owner": "family",
+                f"o-{code}-g-TOTAL_FORMS": "2",
+                f"o-{code}-g-0-words": f"A goal about {code}",
+                f"o-{code}-g-1-words": f"Another goal about {code}",
+                f"o-{code}-g-1-status": "achieved",
             }
         )
     data = recording_post(conversation, overrides)
@@ -195,6 +199,7 @@ def test_saving_the_recording_page_takes_a_bounded_number_of_queries(
 
     assert response.status_code == 302
     assert OutcomeRecord.objects.filter(conversation=conversation, matters=True).count() == 15
+    assert Goal.objects.filter(record__conversation=conversation).count() == 30
 
 
 def test_bad_input_shows_an_error_summary_and_writes_nothing(client, conversation, practitioner):
@@ -346,3 +351,223 @@ def test_opening_a_conversation_is_audited(client, conversation, partnership_lea
 
     event = AuditEvent.objects.get(action="viewed_conversation")
     assert event.user == partnership_lead and event.conversation == conversation
+
+
+# --- the page fits the conversation: open cards, the compact list, buttons without JavaScript
+
+
+def card(content: str, code: str) -> str:
+    """The opening tag of an outcome's card."""
+    start = content.index(f'id="outcome-{code}"')
+    return content[content.rindex("<fieldset", 0, start) : content.index(">", start)]
+
+
+def test_outcomes_that_matter_are_open_and_the_rest_are_one_compact_list(
+    client, conversation, practitioner
+):
+    OutcomeRecord.objects.filter(conversation=conversation, outcome__code="seeing_people").update(
+        matters=True
+    )
+    client.force_login(practitioner)
+
+    content = client.get(url("conversation-record", conversation)).content.decode()
+
+    assert " hidden" not in card(content, "seeing_people")
+    assert " hidden" in card(content, "feeling_safe")
+    assert 'id="id_o-feeling_safe-words"' in content  # still posted, so nothing is lost
+    assert 'name="open" value="feeling_safe"' in content
+    assert 'name="open" value="seeing_people"' not in content
+    assert content.index('name="save"') < content.index('id="outcome-feeling_safe"')
+    assert 'id="autosave-status"' in content and 'role="status"' in content
+
+
+def test_opening_an_outcome_without_javascript_saves_it_as_mattering_and_returns_to_it(
+    client, conversation, practitioner
+):
+    client.force_login(practitioner)
+    data = recording_post(
+        conversation, {"c-summary": "Typed before opening", "open": "reliability"}
+    )
+
+    response = client.post(url("conversation-record", conversation), data)
+
+    assert response.status_code == 302
+    assert response.url == url("conversation-record", conversation) + "#outcome-reliability"
+    record = OutcomeRecord.objects.get(conversation=conversation, outcome__code="reliability")
+    assert record.matters
+    conversation.refresh_from_db()
+    assert conversation.summary == "Typed before opening"
+    content = client.get(response.url).content.decode()
+    assert " hidden" not in card(content, "reliability")
+
+
+def test_an_unknown_outcome_to_open_is_ignored(client, conversation, practitioner):
+    client.force_login(practitioner)
+    data = recording_post(conversation, {"open": "not_an_outcome"})
+
+    response = client.post(url("conversation-record", conversation), data)
+
+    assert response.status_code == 302
+    assert response.url == url("conversation-record", conversation)
+
+
+def test_another_action_without_javascript_saves_and_returns_to_the_card(
+    client, conversation, practitioner
+):
+    client.force_login(practitioner)
+    data = recording_post(
+        conversation,
+        {
+            "o-feeling_safe-matters": "on",
+            "o-feeling_safe-a-0-what": "Fit a key safe",
+            "add-action": "feeling_safe",
+        },
+    )
+
+    response = client.post(url("conversation-record", conversation), data)
+
+    assert response.status_code == 302
+    assert response.url == (
+        url("conversation-record", conversation) + "?add-action=feeling_safe#outcome-feeling_safe"
+    )
+    record = OutcomeRecord.objects.get(conversation=conversation, outcome__code="feeling_safe")
+    assert list(record.actions.values_list("what", flat=True)) == ["Fit a key safe"]
+    content = client.get(response.url).content.decode()
+    assert 'id="id_o-feeling_safe-a-2-what"' in content  # the saved one and two blank rows
+    assert 'id="id_o-seeing_people-a-1-what"' not in content
+
+
+def test_a_separate_goal_without_javascript_saves_and_returns_to_the_card(
+    client, conversation, practitioner
+):
+    client.force_login(practitioner)
+    data = recording_post(
+        conversation, {"o-improved_skills-matters": "on", "add-goal": "improved_skills"}
+    )
+
+    response = client.post(url("conversation-record", conversation), data)
+
+    assert response.status_code == 302
+    assert response.url.endswith("?add-goal=improved_skills#outcome-improved_skills")
+    content = client.get(response.url).content.decode()
+    assert 'id="id_o-improved_skills-g-0-words"' in content
+
+
+def test_goals_round_trip_through_the_page(client, conversation, practitioner):
+    client.force_login(practitioner)
+    data = recording_post(
+        conversation,
+        {
+            "o-improved_skills-matters": "on",
+            "o-improved_skills-status": "partly_achieved",
+            "o-improved_skills-g-TOTAL_FORMS": "2",
+            "o-improved_skills-g-0-words": "Use the computer",
+            "o-improved_skills-g-0-status": "achieved",
+            "o-improved_skills-g-1-words": "Do the family banking",
+            "o-improved_skills-g-1-status": "",
+        },
+    )
+
+    assert client.post(url("conversation-record", conversation), data).status_code == 302
+
+    record = OutcomeRecord.objects.get(conversation=conversation, outcome__code="improved_skills")
+    assert list(record.goals.values_list("words", "status")) == [
+        ("Use the computer", "achieved"),
+        ("Do the family banking", ""),
+    ]
+    assert record.status == "partly_achieved"
+    again = recording_post(conversation)
+    assert again["o-improved_skills-g-1-words"] == "Do the family banking"
+    detail = client.get(url("conversation-detail", conversation)).content.decode()
+    assert "Use the computer" in detail and "Do the family banking" in detail
+
+
+def test_a_goal_with_a_bad_status_is_an_error_and_saves_nothing(client, conversation, practitioner):
+    client.force_login(practitioner)
+    data = recording_post(
+        conversation,
+        {
+            "o-improved_skills-g-TOTAL_FORMS": "1",
+            "o-improved_skills-g-0-words": "Use the computer",
+            "o-improved_skills-g-0-status": "brilliant",
+        },
+    )
+
+    response = client.post(url("conversation-record", conversation), data)
+
+    assert response.status_code == 400
+    content = response.content.decode()
+    assert 'href="#id_o-improved_skills-g-0-status"' in content
+    assert " hidden" not in card(content, "improved_skills")
+    assert not Goal.objects.exists()
+
+
+def test_a_page_opened_before_goals_existed_keeps_the_stored_goals(
+    client, conversation, practitioner
+):
+    client.force_login(practitioner)
+    client.post(
+        url("conversation-record", conversation),
+        recording_post(
+            conversation,
+            {"o-improved_skills-g-TOTAL_FORMS": "1", "o-improved_skills-g-0-words": "Kept"},
+        ),
+    )
+    old_page = {
+        key: value
+        for key, value in recording_post(conversation, {"c-summary": "Changed"}).items()
+        if "-g-" not in key
+    }
+
+    response = client.post(url("conversation-autosave", conversation), old_page)
+
+    assert response.status_code == 200 and response.json()["status"] == "saved"
+    assert list(Goal.objects.values_list("words", flat=True)) == ["Kept"]
+
+
+def test_a_link_to_a_closed_outcome_shows_its_card_without_changing_it(
+    client, conversation, practitioner
+):
+    client.force_login(practitioner)
+
+    response = client.get(url("conversation-record", conversation) + "?show=reliability")
+
+    assert " hidden" not in card(response.content.decode(), "reliability")
+    record = OutcomeRecord.objects.get(conversation=conversation, outcome__code="reliability")
+    assert not record.matters
+
+
+def test_the_recording_page_reads_in_a_bounded_number_of_queries(
+    client, conversation, practitioner, django_assert_max_num_queries
+):
+    from conversations.services import recording
+    from conversations.services.recording import GoalData, OutcomeData
+
+    earlier = recording.conversation_save(
+        conversation=conversation,
+        data=recording.ConversationData(
+            date_held=conversation.date_held,
+            interviewer="practitioner",
+            outcomes={
+                code: OutcomeData(matters=True, words=code, goals=[GoalData("A goal")])
+                for code in conversation.outcome_records.values_list("outcome__code", flat=True)
+            },
+        ),
+        by=practitioner,
+        revision=conversation.revision,
+    )
+    review = start_conversation(
+        person=conversation.subject,
+        team=conversation.team,
+        by=practitioner,
+        type="review",
+        date_held=datetime.date(2026, 8, 1),
+    )
+    assert review.follows == earlier
+    client.force_login(practitioner)
+
+    with django_assert_max_num_queries(25):  # 20 when written
+        response = client.get(url("conversation-record", review))
+
+    assert response.status_code == 200
+    assert response.content.decode().count("A goal") == 15  # last time, on every card
