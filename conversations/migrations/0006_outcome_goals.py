@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("conversations", "0003_measure_answer_counting_index"),
+        ("conversations", "0005_conversation_review_due"),
     ]
 
     operations = [
