@@ -23,6 +23,7 @@
   const DELAY_MS = 1500;
   const FIRST_RETRY_MS = 2000;
   const MAX_RETRY_MS = 60000;
+  const REQUEST_TIMEOUT_MS = 20000;
 
   let timer = null;
   let retryTimer = null;
@@ -224,6 +225,9 @@
     const promise = (async () => {
       let response;
       let answer = null;
+      // A request lost on a dropped connection may never settle: give up on it and retry.
+      const abandon = new AbortController();
+      const deadline = setTimeout(() => abandon.abort(), REQUEST_TIMEOUT_MS);
       try {
         response = await fetch(url, {
           method: "POST",
@@ -231,13 +235,16 @@
           headers: { "X-Requested-With": "fetch", Accept: "application/json" },
           credentials: "same-origin",
           keepalive,
+          signal: abandon.signal,
         });
         answer = await response.json().catch(() => null);
       } catch {
+        clearTimeout(deadline);
         inFlight = null;
         retryLater("offline", "Could not reach the server.");
         return;
       }
+      clearTimeout(deadline);
       inFlight = null;
       answered(response, answer, values);
     })();
@@ -408,11 +415,12 @@
     let first = null;
     const unplaced = [];
     for (const [name, values] of Object.entries(changes)) {
-      const elements = [...form.elements].filter(
-        (element) => element.name === name && element.type !== "hidden",
-      );
+      const named = [...form.elements].filter((element) => element.name === name);
+      const elements = named.filter((element) => element.type !== "hidden");
+      if (named.length && !elements.length) continue; // bookkeeping the page keeps itself
       if (!elements.length) {
-        if (values.some((value) => value.trim())) unplaced.push(...values.filter((v) => v.trim()));
+        const typed = values.map(String).filter((v) => v.trim());
+        unplaced.push(...typed);
         continue;
       }
       elements.forEach((element, index) => {
@@ -451,7 +459,7 @@
       if (first) first.focus();
       else alertBox.focus();
     });
-    const discardButton = button("Discard them", "btn-outline-secondary", () => {
+    const discardButton = button("Discard them", "btn-outline-dark", () => {
       offered = null;
       writeStored(changesFrom(base));
       showAlert([paragraph("The unsaved changes kept in this browser have been discarded.")]);
@@ -480,9 +488,17 @@
     status.dataset.state = navigator.onLine ? "saved" : "offline";
     const stored = readStored();
     if (!stored) return;
+    // The server trims text and a page shows newlines its own way: compare what was meant.
+    const meant = (values = []) => values.map((v) => String(v).replace(/\r\n?/g, "\n").trim());
+    const worthOffering = (name, values) => {
+      const elements = [...form.elements].filter((element) => element.name === name);
+      if (elements.length) return elements.some((element) => element.type !== "hidden");
+      return values.some((value) => String(value).trim());
+    };
     const unsaved = {};
     for (const [name, values] of Object.entries(stored.changes)) {
-      if (!same(values, base[name])) unsaved[name] = values;
+      if (!Array.isArray(values) || same(meant(values), meant(base[name]))) continue;
+      if (worthOffering(name, values)) unsaved[name] = values;
     }
     const superseded = stored.submitted && Number(revisionInput.value) > Number(stored.revision);
     if (isEmpty(unsaved) || superseded) {
