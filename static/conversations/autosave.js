@@ -404,10 +404,10 @@
     if (pending()) save({ keepalive: true });
   });
 
-  // Back from the back/forward cache after a beacon: the revision on the page may be stale,
-  // so load the page afresh (storage still holds anything the beacon did not save).
+  // Back from the back/forward cache after a beacon or a deliberate save: the revision on the
+  // page may be stale, so load it afresh (storage still holds anything not saved).
   window.addEventListener("pageshow", (event) => {
-    if (event.persisted && beaconSent) window.location.reload();
+    if (event.persisted && (beaconSent || submitting)) window.location.reload();
   });
 
   // ---- On load: unsaved changes from an earlier visit ---------------------------------

@@ -63,6 +63,43 @@ def test_typing_offline_is_saved_on_reconnect_without_another_keystroke(context,
     assert page.evaluate("k => localStorage.getItem(k)", storage_key(draft)) is None
 
 
+def test_a_failed_save_is_retried_without_another_keystroke(page, site, draft):
+    open_draft(page, site, draft)
+    status = page.locator("#autosave-status")
+    failures = []
+
+    def fail_once(route):
+        if not failures:
+            failures.append(route.request.url)
+            route.fulfill(status=500, body="Server error")
+        else:
+            route.continue_()
+
+    page.route("**/autosave/", fail_once)
+    page.locator("#id_o-feeling_safe-words").fill("Saved on the second try.")
+
+    expect(status).to_contain_text("error 500", timeout=5000)
+    expect(status).to_contain_text("trying again in 2 s")
+    expect(status).not_to_contain_text("saved at")
+    expect(status).to_have_attribute("data-state", "saved", timeout=6000)
+    assert len(failures) == 1
+    assert words(draft, "feeling_safe") == "Saved on the second try."
+
+
+def test_a_deliberate_save_clears_what_the_browser_kept(page, site, draft):
+    open_draft(page, site, draft)
+
+    page.locator("#id_o-feeling_safe-words").fill("Saved with the button.")
+    stored = page.evaluate("k => localStorage.getItem(k)", storage_key(draft))
+    page.get_by_role("button", name="Save draft").click()
+
+    expect(page.get_by_text("Saved.", exact=True)).to_be_visible()
+    assert "Saved with the button." in stored
+    assert words(draft, "feeling_safe") == "Saved with the button."
+    expect(page.locator("#autosave-alert")).to_be_hidden()
+    assert page.evaluate("k => localStorage.getItem(k)", storage_key(draft)) is None
+
+
 def test_typing_after_a_conflict_is_kept_warned_about_and_restorable(page, site, draft, team):
     url = open_draft(page, site, draft)
     status = page.locator("#autosave-status")
