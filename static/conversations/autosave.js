@@ -104,6 +104,8 @@
   const keptWhere = () => (storageWorks ? "kept in this browser" : "kept on this page only");
 
   function show(state, text) {
+    // Rewriting the same words would make a screen reader announce them again.
+    if (status.dataset.state === state && status.textContent === text) return;
     status.dataset.state = state;
     status.textContent = text;
   }
@@ -193,11 +195,19 @@
     if (retryTimer) clearTimeout(retryTimer);
     retryTimer = null;
     if (!navigator.onLine) {
-      show("offline", `Offline: not saved yet. Your changes are ${keptWhere()} and will be sent when you reconnect.`);
+      show(
+        "offline",
+        `Offline: not saved yet. Your changes are ${keptWhere()} and will be sent when you ` +
+          "reconnect.",
+      );
       return;
     }
     const seconds = Math.round(retryDelay / 1000);
-    show(state, `${reason ? `${reason} ` : ""}Not saved yet: trying again in ${seconds} s. Your changes are ${keptWhere()}.`);
+    show(
+      state,
+      `${reason ? `${reason} ` : ""}Not saved yet: trying again in ${seconds} s. ` +
+        `Your changes are ${keptWhere()}.`,
+    );
     retryTimer = setTimeout(() => {
       retryTimer = null;
       save();
@@ -301,7 +311,11 @@
           "and can keep yours.",
       ),
       ...(saveButton
-        ? [buttonRow(button("Compare both versions", "btn-primary", () => form.requestSubmit(saveButton)))]
+        ? [
+            buttonRow(
+              button("Compare both versions", "btn-primary", () => form.requestSubmit(saveButton)),
+            ),
+          ]
         : []),
     ]);
   }
@@ -313,7 +327,8 @@
     if (conflict) {
       show(
         "conflict",
-        `Not saved: someone else saved this conversation. Your changes are ${keptWhere()}; press “Save draft” to compare.`,
+        `Not saved: someone else saved this conversation. Your changes are ${keptWhere()}; ` +
+          "press “Save draft” to compare.",
       );
       return;
     }
@@ -374,7 +389,11 @@
     if (pending()) {
       retryLater("offline", "");
     } else {
-      show("offline", "Offline. Everything so far is saved; changes you make now will be sent when you reconnect.");
+      show(
+        "offline",
+        "Offline. Everything so far is saved; changes you make now will be sent when you " +
+          "reconnect.",
+      );
     }
   });
 
@@ -445,7 +464,9 @@
     const restoreButton = button("Put them back into the form", "btn-primary", () => {
       offered = null;
       const { first, unplaced } = restore(changes);
-      const nodes = [paragraph("They will be saved automatically now.", "Your changes are back in the form.")];
+      const nodes = [
+        paragraph("They will be saved automatically now.", "Your changes are back in the form."),
+      ];
       if (unplaced.length) {
         nodes.push(
           paragraph(
