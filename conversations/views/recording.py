@@ -284,7 +284,14 @@ def conversation_autosave(request: HttpRequest, pk: int) -> JsonResponse:
             revision=_posted_revision(request),
         )
     except recording.ConflictError as conflict:
-        editor = conflict.conversation.updated_by
+        stored = conflict.conversation
+        if not recording.differences(
+            recording.snapshot(stored), recording.data_snapshot(forms.to_data())
+        ):
+            # The page already holds what is saved (its own earlier save got through but the
+            # answer was lost): nothing to compare, so it simply takes the saved revision.
+            return _autosaved(stored.revision)
+        editor = stored.updated_by
         return JsonResponse(
             {
                 "status": "conflict",
@@ -297,10 +304,14 @@ def conversation_autosave(request: HttpRequest, pk: int) -> JsonResponse:
         )
     except ValidationError as error:
         return JsonResponse({"status": "invalid", "errors": error.messages}, status=400)
+    return _autosaved(saved.revision)
+
+
+def _autosaved(revision: int) -> JsonResponse:
     return JsonResponse(
         {
             "status": "saved",
-            "revision": saved.revision,
+            "revision": revision,
             "saved_at": timezone.localtime().strftime("%H:%M:%S"),
         }
     )
