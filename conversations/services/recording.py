@@ -409,9 +409,18 @@ class SignOffProblem:
 
     message: str
     field_id: str = ""
+    outcome: str = ""
 
     def __str__(self) -> str:
         return self.message
+
+    @property
+    def location(self) -> str:
+        """Where on the recording page the problem is: ``?show=<outcome>#<field id>``, so that
+        the link opens an outcome's card even when it is closed and JavaScript is off."""
+        if not self.field_id:
+            return ""
+        return (f"?show={self.outcome}" if self.outcome else "") + f"#{self.field_id}"
 
 
 @dataclass
@@ -428,7 +437,16 @@ class CompletionCheck:
     @property
     def first_field_id(self) -> str:
         """Where "back to recording" should land: the first problem's field, if any."""
-        return next((p.field_id for p in [*self.problems, *self.prompts] if p.field_id), "")
+        return self._first.field_id
+
+    @property
+    def first_location(self) -> str:
+        return self._first.location
+
+    @property
+    def _first(self) -> SignOffProblem:
+        found = (p for p in [*self.problems, *self.prompts] if p.field_id)
+        return next(found, SignOffProblem(""))
 
 
 def completion_check(conversation: Conversation) -> CompletionCheck:
@@ -441,6 +459,7 @@ def completion_check(conversation: Conversation) -> CompletionCheck:
             SignOffProblem(
                 "Mark at least one outcome as mattering to the person.",
                 outcome_field_id(records[0].outcome.code, "matters") if records else "",
+                records[0].outcome.code if records else "",
             )
         )
     for record in records:
@@ -448,7 +467,9 @@ def completion_check(conversation: Conversation) -> CompletionCheck:
         if conversation.is_review and record.matters and not record.status:
             check.problems.append(
                 SignOffProblem(
-                    f"{label}: choose a status at review.", outcome_field_id(code, "status")
+                    f"{label}: choose a status at review.",
+                    outcome_field_id(code, "status"),
+                    code,
                 )
             )
         if record.status and not record.words.strip():
@@ -456,6 +477,7 @@ def completion_check(conversation: Conversation) -> CompletionCheck:
                 SignOffProblem(
                     f"{label}: a status has no words from the person.",
                     outcome_field_id(code, "words"),
+                    code,
                 )
             )
         ownerless = [i for i, action in enumerate(record.actions.all()) if not action.owner]
@@ -465,6 +487,7 @@ def completion_check(conversation: Conversation) -> CompletionCheck:
                 SignOffProblem(
                     f"{label}: an action has no owner.",
                     outcome_field_id(code, f"a-{ownerless[0]}-owner"),
+                    code,
                 )
             )
     unanswered = (

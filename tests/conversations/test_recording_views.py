@@ -549,13 +549,18 @@ def test_the_recording_page_reads_in_a_bounded_number_of_queries(
             date_held=conversation.date_held,
             interviewer="practitioner",
             outcomes={
-                code: OutcomeData(matters=True, words=code, goals=[GoalData("A goal")])
+                code: OutcomeData(
+                    matters=True, words=code, status="achieved", goals=[GoalData("A goal")]
+                )
                 for code in conversation.outcome_records.values_list("outcome__code", flat=True)
             },
         ),
         by=practitioner,
         revision=conversation.revision,
     )
+    # Last time is the signed-off review (a second draft of a review would need a deliberate
+    # choice to start).
+    earlier = recording.conversation_complete(conversation=earlier, by=practitioner)
     review = start_conversation(
         person=conversation.subject,
         team=conversation.team,

@@ -170,10 +170,10 @@ def test_sign_off_problems_link_to_the_field_on_the_recording_page(client, revie
 
     record = reverse("conversations:conversation-record", args=[review.pk])
     problems = re.search(r"data-sign-off-problems.*?</ul>", content, re.S).group(0)
-    assert f'href="{record}#id_o-feeling_safe-status"' in problems
+    assert f'href="{record}?show=feeling_safe#id_o-feeling_safe-status"' in problems
     assert "Feeling safe: choose a status at review." in problems
     back = re.search(r'<a[^>]*data-back-to-recording[^>]*href="([^"]+)"', content).group(1)
-    assert back == f"{record}#id_o-feeling_safe-status"
+    assert back == f"{record}?show=feeling_safe#id_o-feeling_safe-status"
     assert 'name="review_due"' not in content  # nothing to sign off yet
 
 
@@ -193,6 +193,22 @@ def test_nothing_mattering_links_to_the_first_outcome(review):
     first = review.outcome_records.select_related("outcome").first().outcome.code
     assert check.problems[0].field_id == f"id_o-{first}-matters"
     assert check.first_field_id == f"id_o-{first}-matters"
+    # The outcome does not matter, so its card is closed: the link opens it.
+    assert check.first_location == f"?show={first}#id_o-{first}-matters"
+
+
+def test_a_link_to_a_closed_outcome_opens_its_card(client, review, practitioner):
+    client.force_login(practitioner)
+    review.outcome_records.update(matters=False)
+    first = review.outcome_records.select_related("outcome").first().outcome.code
+    record = reverse("conversations:conversation-record", args=[review.pk])
+
+    closed = client.get(record).content.decode()
+    opened = client.get(record + recording.completion_check(review).first_location).content
+
+    card = re.compile(rf'<[^>]*id="outcome-{first}"[^>]*>')
+    assert "hidden" in card.search(closed).group(0)
+    assert "hidden" not in card.search(opened.decode()).group(0)
 
 
 def test_the_recording_page_has_the_ids_the_links_point_at(client, review, practitioner):
