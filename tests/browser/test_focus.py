@@ -57,3 +57,7 @@ def test_every_kind_of_control_gets_the_strong_ring(page: Page, demo_site):
 
     page.set_viewport_size({"width": 390, "height": 800})
     _assert_ring(page, page.get_by_role("button", name="Show or hide navigation"), "menu button")
+
+    page.goto(f"{demo_site.url}/reports/")
+    _assert_ring(page, page.locator("#trend figure[role=region]"), "chart scroll region")
+    _assert_ring(page, page.get_by_role("region", name="Percentage each quarter"), "table region")
