@@ -17,6 +17,7 @@ help:
 	@echo "make test   install what the tests need, lint, run the suite on SQLite and PostgreSQL"
 	@echo "make bench  benchmarks (not part of the test suite)"
 	@echo "make lint   ruff format --check and ruff check"
+	@echo "make vendor-axe  re-fetch axe-core from npm into static/vendor/axe-core (browser tests)"
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
