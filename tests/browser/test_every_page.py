@@ -18,6 +18,8 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import Browser, Page
 
@@ -25,6 +27,7 @@ from conversations.demo import DEMO_PASSWORD, seed_conversations
 from conversations.models import Conversation, OutcomeRecord, Person, Target, Team
 from frameworks.models import FrameworkVersion
 from frameworks.periods import Period
+from reporting.targets import targets_editable_by
 from tests.browser.conftest import log_in
 from tests.factories import start_conversation
 
@@ -66,13 +69,17 @@ class Visit:
 
 
 def _url(name: str, *args, query: str = "") -> str:
-    from django.urls import reverse
-
     return reverse(name, args=args) + (f"?{query}" if query else "")
 
 
 def _framework_pages() -> list[Visit]:
-    version = FrameworkVersion.objects.select_related("framework").order_by("pk").first()
+    # A version with a predecessor: its page also has the table of what changed.
+    version = (
+        FrameworkVersion.objects.filter(previous__isnull=False)
+        .select_related("framework")
+        .order_by("-pk")
+        .first()
+    )
     return [
         Visit("frameworks", _url("frameworks:list")),
         Visit(
@@ -142,8 +149,6 @@ def _common_pages() -> list[Visit]:
 
 
 def _reporting_pages(user, conversations) -> list[Visit]:
-    from reporting.targets import targets_editable_by
-
     pages = [
         Visit("dashboard", _url("reporting:dashboard")),
         *_drilldowns(conversations),
@@ -160,8 +165,6 @@ def _reporting_pages(user, conversations) -> list[Visit]:
 
 
 def _staff_pages(username: str) -> list[Visit]:
-    from django.contrib.auth import get_user_model
-
     user = get_user_model().objects.get(username=username)
     conversations = Conversation.objects.visible_to(user)
     editable = Conversation.objects.editable_by(user)
