@@ -1,5 +1,6 @@
-"""The 400, 403, 404 and 500 pages in the site's own layout, with DEBUG off (as in production):
-plain words and a way home, and the 400/500 pages render without a request."""
+"""The 400, 403 (and expired form), 404 and 500 pages in the site's own layout, with DEBUG
+off as in production: plain words and a way home. The pages Django renders without a request
+still render."""
 
 import datetime
 
@@ -80,7 +81,19 @@ def test_a_server_error_is_a_500_in_the_site_layout_without_the_fault():
     _assert_site_page(html)
 
 
-@pytest.mark.parametrize("name", ["500.html", "400.html"])
+def test_an_expired_form_is_a_403_in_the_site_layout_and_changes_nothing(practitioner):
+    client = Client(enforce_csrf_checks=True)
+
+    response = client.post(reverse("login"), {"username": "prac", "password": "anything"})
+
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert "The form had expired" in html
+    _assert_site_page(html)
+    assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.parametrize("name", ["500.html", "400.html", "403_csrf.html"])
 def test_the_pages_django_renders_without_a_request_still_render(name):
     html = loader.get_template(name).render()
 
