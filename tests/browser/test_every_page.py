@@ -66,6 +66,8 @@ class Visit:
     name: str
     path: str
     status: int = 200
+    # A form sent empty, to walk the page with its error summary: the button to press.
+    submit: str = ""
 
 
 def _url(name: str, *args, query: str = "") -> str:
@@ -119,6 +121,7 @@ def _person_pages(person: Person, *, editable: bool) -> list[Visit]:
         pages += [
             Visit("person edit", _url("conversations:person-edit", person.pk)),
             Visit("person new", _url("conversations:person-create")),
+            Visit("person new, errors", _url("conversations:person-create"), 200, "Add person"),
             Visit("conversation start", _url("conversations:conversation-start", person.pk)),
         ]
     return pages
@@ -143,6 +146,7 @@ def _common_pages() -> list[Visit]:
         Visit("home", _url("home")),
         *_framework_pages(),
         Visit("password change", _url("password_change")),
+        Visit("password change, errors", _url("password_change"), 200, "Change password"),
         Visit("password changed", _url("password_change_done")),
         Visit("not found", "/no-such-page/", 404),
     ]
@@ -158,6 +162,7 @@ def _reporting_pages(user, conversations) -> list[Visit]:
     if target is not None:
         pages += [
             Visit("target new", _url("reporting:target-create")),
+            Visit("target new, errors", _url("reporting:target-create"), 200, "Save target"),
             Visit("target edit", _url("reporting:target-edit", target.pk)),
             Visit("target delete", _url("reporting:target-delete", target.pk)),
         ]
@@ -210,6 +215,7 @@ def _pages_for(role: str) -> list[Visit]:
     if role == "anonymous":
         return [
             Visit("sign in", _url("login")),
+            Visit("sign in, errors", _url("login"), 200, "Sign in"),
             Visit("not found", "/no-such-page/", 404),
         ]
     if role == "admin":
@@ -222,6 +228,10 @@ def _pages_for(role: str) -> list[Visit]:
 def _check_page(page: Page, url: str, visit: Visit) -> list[str]:
     problems = []
     response = page.goto(url)
+    if visit.submit:
+        with page.expect_navigation() as navigation:
+            page.locator("main").get_by_role("button", name=visit.submit, exact=True).click()
+        response = navigation.value
     if response is None or response.status != visit.status:
         got = response.status if response else "no response"
         problems.append(f"{visit.name} {url}: expected HTTP {visit.status}, got {got}")
@@ -244,13 +254,15 @@ def _check_page(page: Page, url: str, visit: Visit) -> list[str]:
 
 
 COMMON = {"home", "frameworks", "framework version", "password change", "not found"}
+COMMON |= {"password change, errors"}
 PEOPLE = {"people", "person", "person summary", "conversation", "conversation history"}
 REPORTS = {"dashboard", "drilldown", "drilldown, no records", "targets"}
 RECORDING = {"person edit", "person new", "conversation start", "draft", "recording", "sign-off"}
-TARGET_FORMS = {"target new", "target edit", "target delete"}
+RECORDING |= {"person new, errors"}
+TARGET_FORMS = {"target new", "target new, errors", "target edit", "target delete"}
 # The pages each role must have walked: a page that drops out of the list fails the test.
 ROLES = {
-    "anonymous": {"sign in", "not found"},
+    "anonymous": {"sign in", "sign in, errors", "not found"},
     "practitioner": COMMON | PEOPLE | REPORTS | RECORDING | {"reopen refused"},
     "teamleader": COMMON | PEOPLE | REPORTS | RECORDING | TARGET_FORMS | {"reopen"},
     "partnershiplead": COMMON | PEOPLE | REPORTS | TARGET_FORMS | {"returns"},
