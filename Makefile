@@ -10,13 +10,14 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: help venv run serve demo migrate lint format test test-sqlite test-postgres system-deps bench lock clean
+.PHONY: help venv run serve demo migrate lint format test test-sqlite test-postgres system-deps bench lock clean vendor-axe
 
 help:
 	@echo "make run    set up, migrate, load frameworks and demo data, serve on http://$(HOST):$(PORT)"
 	@echo "make test   install what the tests need, lint, run the suite on SQLite and PostgreSQL"
 	@echo "make bench  benchmarks (not part of the test suite)"
 	@echo "make lint   ruff format --check and ruff check"
+	@echo "make vendor-axe  re-fetch axe-core from npm into static/vendor/axe-core (browser tests)"
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -76,6 +77,17 @@ bench: venv system-deps
 
 lock: venv
 	$(VENV)/bin/uv pip compile pyproject.toml --extra dev --python-version 3.11 -q -o requirements.lock
+
+# axe-core for the accessibility walk in the browser tests, from the npm registry (not a CDN).
+AXE_VERSION ?= 4.14.1
+vendor-axe:
+	tmp=$$(mktemp -d) && \
+	(cd $$tmp && npm pack --silent axe-core@$(AXE_VERSION) >/dev/null && \
+	 tar xzf axe-core-$(AXE_VERSION).tgz package/axe.min.js package/LICENSE) && \
+	mkdir -p static/vendor/axe-core && \
+	cp $$tmp/package/axe.min.js $$tmp/package/LICENSE static/vendor/axe-core/ && \
+	rm -rf $$tmp
+	@echo "axe-core $(AXE_VERSION) in static/vendor/axe-core/ (update README.txt if the version changed)"
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3
