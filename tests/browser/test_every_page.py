@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import Browser, Page
@@ -68,6 +69,11 @@ class Visit:
     status: int = 200
     # A form sent empty, to walk the page with its error summary: the button to press.
     submit: str = ""
+    # What the page must show for the walk to count it (a CSS selector), e.g. a filled list.
+    shows: str = ""
+    # A conversation someone else saves after the page is loaded and before ``submit`` is
+    # pressed: the walk then meets the conflict page.
+    saved_meanwhile: int | None = None
 
 
 def _url(name: str, *args, query: str = "") -> str:
@@ -137,13 +143,20 @@ def _conversation_pages(completed: Conversation, draft: Conversation | None) -> 
             Visit("draft", _url("conversations:conversation-detail", draft.pk)),
             Visit("recording", _url("conversations:conversation-record", draft.pk)),
             Visit("sign-off", _url("conversations:conversation-complete", draft.pk)),
+            Visit(
+                "conflict",
+                _url("conversations:conversation-record", draft.pk),
+                409,
+                "Save draft",
+                saved_meanwhile=draft.pk,
+            ),
         ]
     return pages
 
 
-def _common_pages() -> list[Visit]:
+def _common_pages(home_shows: str = "") -> list[Visit]:
     return [
-        Visit("home", _url("home")),
+        Visit("home", _url("home"), shows=home_shows),
         *_framework_pages(),
         Visit("password change", _url("password_change")),
         Visit("password change, errors", _url("password_change"), 200, "Change password"),
@@ -192,7 +205,7 @@ def _staff_pages(username: str) -> list[Visit]:
             date_held=timezone.localdate(),
         )
     pages = [
-        *_common_pages(),
+        *_common_pages(home_shows=HOME_SHOWS.get(username, "")),
         Visit("people", _url("conversations:person-list")),
         *_person_pages(person, editable=editable.exists()),
         *_conversation_pages(completed, draft),
@@ -228,6 +241,8 @@ def _pages_for(role: str) -> list[Visit]:
 def _check_page(page: Page, url: str, visit: Visit) -> list[str]:
     problems = []
     response = page.goto(url)
+    if visit.saved_meanwhile is not None:
+        Conversation.objects.filter(pk=visit.saved_meanwhile).update(revision=F("revision") + 1)
     if visit.submit:
         with page.expect_navigation() as navigation:
             page.locator("main").get_by_role("button", name=visit.submit, exact=True).click()
@@ -235,6 +250,8 @@ def _check_page(page: Page, url: str, visit: Visit) -> list[str]:
     if response is None or response.status != visit.status:
         got = response.status if response else "no response"
         problems.append(f"{visit.name} {url}: expected HTTP {visit.status}, got {got}")
+    if visit.shows and not page.locator(visit.shows).count():
+        problems.append(f"{visit.name} {url}: shows nothing matching {visit.shows}")
     page.add_script_tag(path=str(AXE))
     for width in WIDTHS:
         page.set_viewport_size({"width": width, "height": HEIGHT})
@@ -253,11 +270,19 @@ def _check_page(page: Page, url: str, visit: Visit) -> list[str]:
     return problems
 
 
+# The work each role's home page must show in the walk, so that the caseload is walked filled.
+HOME_SHOWS = {
+    "practitioner": "[data-caseload=drafts] tbody tr",
+    "teamleader": "[data-team-queue] tbody tr",
+    "partnershiplead": "[data-role-section=partnership_lead] tbody tr",
+}
+
 COMMON = {"home", "frameworks", "framework version", "password change", "not found"}
 COMMON |= {"password change, errors"}
 PEOPLE = {"people", "person", "person summary", "conversation", "conversation history"}
 REPORTS = {"dashboard", "drilldown", "drilldown, no records", "targets"}
 RECORDING = {"person edit", "person new", "conversation start", "draft", "recording", "sign-off"}
+RECORDING |= {"conflict"}
 RECORDING |= {"person new, errors"}
 TARGET_FORMS = {"target new", "target new, errors", "target edit", "target delete"}
 # The pages each role must have walked: a page that drops out of the list fails the test.
