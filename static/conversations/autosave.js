@@ -18,7 +18,9 @@
   const revisionInput = document.getElementById("id_revision");
   const status = document.getElementById("autosave-status");
   const alertBox = document.getElementById("autosave-alert");
-  const storageKey = `autosave:${new URL(url, window.location.href).pathname}`;
+  // Kept per signed-in user: on a shared computer nobody else is offered them, and signing out
+  // removes them (static/site/sign-out.js).
+  const storageKey = `autosave:${form.dataset.autosaveUser}:${new URL(url, window.location.href).pathname}`;
   const IGNORED = new Set(["csrfmiddlewaretoken", "revision"]);
   const DELAY_MS = 1500;
   const FIRST_RETRY_MS = 2000;
@@ -31,6 +33,10 @@
   let inFlight = null; // { values, promise } of the request being answered
   let conflict = false;
   let submitting = false;
+  // Signing out, agreed to (static/site/sign-out.js): the browser must keep nothing, so leaving
+  // neither warns nor writes storage again; pending changes still go to the server.
+  let signingOut = false;
+  document.addEventListener("site:signing-out", () => { signingOut = true; });
   let beaconSent = false;
   let storageWorks = true;
 
@@ -399,7 +405,7 @@
 
   // ---- Leaving the page -----------------------------------------------------------------
   window.addEventListener("beforeunload", (event) => {
-    if (submitting || !pending()) return;
+    if (submitting || signingOut || !pending()) return;
     writeStored(changesFrom(base));
     event.preventDefault();
     event.returnValue = "";
@@ -412,7 +418,7 @@
     const values = snapshot();
     const changes = changesFrom(base, values);
     if (isEmpty(changes)) return;
-    writeStored(changes);
+    if (!signingOut) writeStored(changes);
     if (inFlight && isEmpty(changesFrom(inFlight.values, values))) return;
     beaconSent = navigator.sendBeacon(url, new FormData(form)) || beaconSent;
   });

@@ -35,7 +35,8 @@ def open_draft(page: Page, site, draft: Conversation) -> str:
 
 
 def storage_key(draft: Conversation) -> str:
-    return "autosave:" + reverse("conversations:conversation-autosave", args=[draft.pk])
+    user = draft.practitioner_id
+    return f"autosave:{user}:" + reverse("conversations:conversation-autosave", args=[draft.pk])
 
 
 def words(draft: Conversation, code: str) -> str:
@@ -189,3 +190,39 @@ def test_closing_the_tab_mid_typing_still_saves_the_words(context, page, site, d
     )
     expect(reopened.locator("#autosave-alert")).to_be_hidden()
     assert reopened.evaluate("k => localStorage.getItem(k)", storage_key(draft)) is None
+
+
+@pytest.mark.parametrize("sign_out", [False, True])
+def test_signing_out_asks_then_removes_words_kept_in_the_browser(page, site, draft, sign_out):
+    open_draft(page, site, draft)
+    context = page.context
+    context.set_offline(True)
+    page.locator("#id_o-feeling_safe-words").fill("Only in this browser.")
+    expect(page.locator("#autosave-status")).to_have_attribute("data-state", "offline")
+    page.route("**/autosave/", lambda route: route.abort())  # the server stays out of reach
+    context.set_offline(False)
+    key = storage_key(draft)
+    assert "Only in this browser." in page.evaluate("k => localStorage.getItem(k)", key)
+
+    asked = []
+
+    def answer(dialog):
+        asked.append(dialog.message)
+        dialog.accept() if sign_out else dialog.dismiss()
+
+    page.on("dialog", answer)
+    page.get_by_role("button", name="Sign out").click()
+
+    if sign_out:
+        page.wait_for_url(f"{site.url}/accounts/login/")
+    else:
+        page.wait_for_load_state()
+    # Asked once: leaving after the sign-out question does not warn a second time.
+    assert len(asked) == 1
+    assert "1 conversation" in asked[0] and "Sign out anyway?" in asked[0]
+    kept = page.evaluate("k => localStorage.getItem(k)", key)
+    if sign_out:
+        assert kept is None
+    else:
+        assert "Only in this browser." in kept
+        assert page.url.startswith(site.url + "/conversations/")
