@@ -221,9 +221,10 @@ class RecordingForms:
                 },
             )
             code = record.outcome.code
-            action_set = forms.formset_factory(
-                ActionForm, extra=2 if more_actions == code else 1, can_delete=False
-            )
+            # One empty row to start an outcome's first action; once it has actions, more are
+            # added on request (in place with JavaScript, or by "Add another action").
+            blank_rows = (0 if record.actions.all() else 1) + (more_actions == code)
+            action_set = forms.formset_factory(ActionForm, extra=blank_rows, can_delete=False)
             actions = action_set(
                 data,
                 prefix=f"{prefix}-a",

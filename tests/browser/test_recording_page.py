@@ -8,9 +8,10 @@ import re
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.db.models import Count, Q
 from playwright.sync_api import Page, expect
 
-from conversations.demo import DEMO_PASSWORD
+from conversations.demo import DEMO_PASSWORD, seed_conversations
 from conversations.models import Conversation, Goal, OutcomeRecord, Person, Team
 from conversations.services.recording import (
     ActionData,
@@ -28,6 +29,7 @@ MAX_HEIGHT_WIDE = 4_000
 MAX_HEIGHT_NARROW = 8_000
 MAX_TABS_TO_SAVE = 40
 SIX = 6
+DEMO_CONVERSATIONS = 200
 
 
 def review_where_six_outcomes_matter(ref: str = "N-0005") -> Conversation:
@@ -83,9 +85,74 @@ def review_where_six_outcomes_matter(ref: str = "N-0005") -> Conversation:
     return review
 
 
+def demo_review_where_six_outcomes_matter() -> Conversation:
+    """The demo's own content: the demo practitioner's latest signed-off conversation in which
+    at least six outcomes mattered, and a new review of that person where the same six matter,
+    carrying the demo's words, what is helping, barriers and actions as a practitioner would
+    type them (one outcome with two separate goals)."""
+    seed_conversations(count=DEMO_CONVERSATIONS)
+    practitioner = get_user_model().objects.get(username="practitioner")
+    earlier = (
+        Conversation.objects.completed()
+        .filter(practitioner=practitioner, subject_role="user", framework_version__version="2012")
+        .annotate(mattering=Count("outcome_records", filter=Q(outcome_records__matters=True)))
+        .filter(mattering__gte=SIX)
+        .latest_first()
+        .first()
+    )
+    assert earlier is not None, "the demo has no conversation where six outcomes mattered"
+    review = conversation_start(
+        subject=earlier.subject,
+        role="user",
+        type="review",
+        team=earlier.team,
+        framework_version=earlier.framework_version,
+        date_held=datetime.date.today(),
+        by=practitioner,
+        allow_second_draft=True,
+    )
+    records = earlier.outcome_records.filter(matters=True).prefetch_related("barriers", "actions")
+    six = {record.outcome.code: record for record in records[:SIX]}
+    outcomes = {
+        code: OutcomeData(matters=code in six)
+        for code in review.outcome_records.values_list("outcome__code", flat=True)
+    }
+    for index, (code, record) in enumerate(six.items()):
+        outcomes[code] = OutcomeData(
+            matters=True,
+            words=record.words,
+            status=record.status or "partly_achieved",
+            helping=record.helping,
+            barriers=[barrier.code for barrier in record.barriers.all()],
+            barrier_words=record.barrier_words,
+            actions=[ActionData(a.what, a.owner, a.due) for a in record.actions.all()],
+            goals=[
+                GoalData(words="Learn to send emails to my grandson", status="partly_achieved"),
+                GoalData(words="Do the family banking online again", status="not_achieved"),
+            ]
+            if index == 0
+            else [],
+        )
+    review = conversation_save(
+        conversation=review,
+        data=ConversationData(
+            date_held=review.date_held, interviewer="practitioner", outcomes=outcomes
+        ),
+        by=practitioner,
+        revision=review.revision,
+    )
+    assert review.outcome_records.filter(matters=True).count() == SIX
+    return review
+
+
 @pytest.fixture
 def review(demo_site) -> Conversation:
     return review_where_six_outcomes_matter()
+
+
+@pytest.fixture
+def demo_review(demo_site) -> Conversation:
+    return demo_review_where_six_outcomes_matter()
 
 
 @pytest.fixture(autouse=True)
@@ -111,10 +178,10 @@ def tabs_to_save(page: Page) -> int:
     return 400
 
 
-def test_the_page_is_short_and_save_is_near_the_top(page: Page, demo_site, review):
+def test_the_page_is_short_and_save_is_near_the_top(page: Page, demo_site, demo_review):
     log_in(page, demo_site.url, "practitioner", DEMO_PASSWORD)
     page.set_viewport_size({"width": 1280, "height": 900})
-    page.goto(record_url(demo_site.url, review))
+    page.goto(record_url(demo_site.url, demo_review))
     expect(page.locator("fieldset.outcome:visible")).to_have_count(SIX)
 
     wide = page.evaluate("document.documentElement.scrollHeight")

@@ -433,8 +433,15 @@ def test_another_action_without_javascript_saves_and_returns_to_the_card(
     record = OutcomeRecord.objects.get(conversation=conversation, outcome__code="feeling_safe")
     assert list(record.actions.values_list("what", flat=True)) == ["Fit a key safe"]
     content = client.get(response.url).content.decode()
-    assert 'id="id_o-feeling_safe-a-2-what"' in content  # the saved one and two blank rows
+    # The saved action and the one blank row asked for; an outcome with actions shows no blank
+    # row otherwise, one without any shows one to start with.
+    assert 'id="id_o-feeling_safe-a-1-what"' in content
+    assert 'id="id_o-feeling_safe-a-2-what"' not in content
+    assert 'id="id_o-seeing_people-a-0-what"' in content
     assert 'id="id_o-seeing_people-a-1-what"' not in content
+    plain = client.get(url("conversation-record", conversation)).content.decode()
+    assert 'id="id_o-feeling_safe-a-0-what"' in plain
+    assert 'id="id_o-feeling_safe-a-1-what"' not in plain
 
 
 def test_a_separate_goal_without_javascript_saves_and_returns_to_the_card(
