@@ -36,7 +36,7 @@ AXE = Path(settings.BASE_DIR) / "static" / "vendor" / "axe-core" / "axe.min.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 WIDTHS = (390, 768, 1280)
 HEIGHT = 900
-DEMO_CONVERSATIONS = 60
+DEMO_CONVERSATIONS = 250  # enough for full tables and charts (barriers, breakdowns)
 
 RUN_AXE = """async (tags) => {
   const results = await axe.run(document, {
