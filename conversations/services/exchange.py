@@ -17,9 +17,9 @@ Choices the spec leaves open, made here so that export → import → export is 
   ``{"words": "...", "status": "achieved" | ... | null}``; written only when there are goals.
 * ``completed_at`` is kept as given (it must carry a time zone) and written in UTC with ``Z``.
 * ``review_due`` (optional, ``YYYY-MM-DD``, not before ``date``) is the next review date set at
-  sign-off; written only when set. Import sets no default for a line without it (the
-  twelve-month backstop then applies), and re-importing a line without it keeps the date
-  already stored, like the other fields the file does not carry.
+  sign-off; written only when set. Import sets no default for a line without it (or with
+  ``null``; the twelve-month backstop then applies), and re-importing such a line keeps the
+  date already stored, like the other fields the file does not carry.
 * A subject ``ref`` not yet known becomes a person of the partnership with the client group of
   its first line; known people keep their client group. A subject seen as a carer is marked as
   a carer. Every subject is allocated to the conversation's team, and a carer is linked to the

@@ -484,6 +484,8 @@ def test_reimport_without_review_due_keeps_the_stored_date(organisation, tmp_pat
     run(write(tmp_path, [user_line(review_due="2026-08-14")]))
     run(write(tmp_path, [user_line()], "again.jsonl"))
     assert Conversation.objects.get(external_id="ext-1").review_due == date(2026, 8, 14)
+    run(write(tmp_path, [user_line(review_due=None)], "null.jsonl"))
+    assert Conversation.objects.get(external_id="ext-1").review_due == date(2026, 8, 14)
 
     run(write(tmp_path, [user_line(review_due="2026-06-01")], "later.jsonl"))
     assert Conversation.objects.get(external_id="ext-1").review_due == date(2026, 6, 1)
