@@ -72,6 +72,8 @@ def test_conversation_detail_lists_each_goal_under_its_outcome(
 
     assert "<li>Lock the back door myself (no status yet)</li>" in page
     assert "<li>Answer the door with the chain on (Achieved)</li>" in page
+    record = signed_off_with_goals.outcome_records.get(outcome__code="feeling_safe")
+    assert reverse("admin:conversations_outcomerecord_change", args=[record.pk]) in page
 
 
 def test_outcome_record_page_shows_its_goals_inline_read_only(admin_client, signed_off_with_goals):
