@@ -2,11 +2,14 @@ from django import forms
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
+from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.html import format_html, format_html_join
 
 from conversations.models import (
     AuditEvent,
     Conversation,
+    Goal,
     Membership,
     OutcomeRecord,
     Partnership,
@@ -110,9 +113,41 @@ class AuditEventAdmin(ReadOnlyAdmin):
     date_hierarchy = "at"
 
 
+def _goals_list(record: OutcomeRecord) -> str:
+    """The record's goals, each with its status, as a list (from prefetched goals)."""
+    goals = list(record.goals.all())
+    if not goals:
+        return "-"
+    items = format_html_join(
+        "",
+        "<li>{} ({})</li>",
+        ((goal.words, goal.get_status_display() or "no status yet") for goal in goals),
+    )
+    return format_html("<ul>{}</ul>", items)
+
+
 class OutcomeRecordInline(admin.TabularInline):
     model = OutcomeRecord
-    fields = ["outcome", "matters", "words", "status", "practitioner_status"]
+    fields = ["outcome", "matters", "words", "status", "practitioner_status", "goals"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[OutcomeRecord]:
+        return super().get_queryset(request).select_related("outcome").prefetch_related("goals")
+
+    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    @admin.display(description="goals under this outcome")
+    def goals(self, record: OutcomeRecord) -> str:
+        return _goals_list(record)
+
+
+class GoalInline(admin.TabularInline):
+    model = Goal
+    fields = ["order", "words", "status"]
     readonly_fields = fields
     extra = 0
     can_delete = False
@@ -120,10 +155,34 @@ class OutcomeRecordInline(admin.TabularInline):
     def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
         return False
 
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
+@admin.register(OutcomeRecord)
+class OutcomeRecordAdmin(ReadOnlyAdmin):
+    """One outcome of one conversation with its separate goals; read-only like the
+    conversation it belongs to."""
+
+    list_display = ["outcome", "conversation", "matters", "status"]
+    list_filter = ["matters", "status"]
+    search_fields = ["conversation__external_id", "conversation__subject__ref"]
+    list_select_related = ["outcome", "conversation__subject"]
+    inlines = [GoalInline]
+
 
 @admin.register(Conversation)
 class ConversationAdmin(ReadOnlyAdmin):
-    list_display = ["external_id", "subject", "subject_role", "type", "team", "date_held", "status"]
+    list_display = [
+        "external_id",
+        "subject",
+        "subject_role",
+        "type",
+        "team",
+        "date_held",
+        "status",
+        "review_due",
+    ]
     list_filter = ["status", "type", "subject_role", "partnership", "team"]
     search_fields = ["external_id", "subject__ref"]
     list_select_related = ["subject", "team"]

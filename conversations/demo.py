@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import random
-import zlib
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -23,7 +22,6 @@ from conversations.demo_conversations import DEMO_ID_PREFIX, DemoSubject, demo_c
 from conversations.models import (
     Conversation,
     ConversationStatus,
-    ConversationType,
     Membership,
     Partnership,
     Person,
@@ -31,7 +29,6 @@ from conversations.models import (
     Target,
     Team,
 )
-from conversations.models.records import add_months
 from conversations.services.exchange import conversations_export, conversations_import
 from frameworks.models import ClientGroup, Measure
 from frameworks.periods import Period
@@ -332,7 +329,6 @@ def seed_conversations(
     for start in range(0, len(stale), 500):
         Conversation.objects.filter(pk__in=stale[start : start + 500]).delete()
     _assign_demo_practitioners(demo)
-    _set_demo_review_dates(demo)
     _date_demo_drafts(demo)
     return ConversationSeedSummary(
         created=result.created if result else 0,
@@ -386,33 +382,6 @@ def _assign_demo_practitioners(conversations: QuerySet[Conversation]) -> None:
             practitioner=membership.user, completed_by=membership.user
         )
         team_conversations.update(practitioner=membership.user)
-
-
-# In the demo's stories a review is followed by the next one three to six months later (see
-# ``demo_conversations._story``), so that is the review date each review was signed off with;
-# assessments and support plans keep the usual interval for their type.
-DEMO_REVIEW_MONTHS = (3, 4, 6)
-
-
-def _set_demo_review_dates(conversations: QuerySet[Conversation]) -> None:
-    """Give every signed-off demo conversation the review date it would have been signed off
-    with. The months follow from the conversation's id, so re-seeding sets the same dates;
-    the latest reviews then fall partly overdue and partly due, as in a real caseload."""
-    changed = []
-    for conversation in conversations.filter(status=ConversationStatus.COMPLETED).only(
-        "pk", "external_id", "type", "date_held", "review_due"
-    ):
-        if conversation.type == ConversationType.REVIEW:
-            months = DEMO_REVIEW_MONTHS[
-                zlib.crc32(conversation.external_id.encode()) % len(DEMO_REVIEW_MONTHS)
-            ]
-            due = add_months(conversation.date_held, months)
-        else:
-            due = conversation.default_review_due()
-        if conversation.review_due != due:
-            conversation.review_due = due
-            changed.append(conversation)
-    Conversation.objects.bulk_update(changed, ["review_due"], batch_size=500)
 
 
 def _date_demo_drafts(conversations: QuerySet[Conversation]) -> None:

@@ -23,6 +23,7 @@ from __future__ import annotations
 import json
 import random
 import re
+import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
@@ -32,12 +33,26 @@ from conversations.demo_narratives import (
     CARER_BARRIER_WORDS,
     CARER_NARRATIVES,
     RURAL_SEEING_PEOPLE,
+    SKILLS_GOALS,
+    SKILLS_GOALS_NARRATIVE,
     USER_NARRATIVES,
     Narrative,
 )
+from conversations.models.records import add_months, default_review_due
 from frameworks.periods import Period
 
 DEMO_ID_PREFIX = "demo-"
+
+# The demo's person with several goals under one outcome: the North team's first person, who
+# came to the team early in the demo period (so that they have signed-off reviews whatever the
+# day), and whose "improved skills" holds two separate goals (``SKILLS_GOALS``).
+GOALS_SUBJECT = ("LOCHARD", "N-0001")
+GOALS_OUTCOME = "improved_skills"
+
+# In the demo's stories a review is followed by the next one three to six months later (see
+# ``_story``), so that is the review date each review is signed off with; assessments and
+# support plans keep the usual interval for their type (``default_review_due``).
+DEMO_REVIEW_MONTHS = (3, 4, 6)
 
 USER_OUTCOMES_2012 = (
     "feeling_safe having_things_to_do seeing_people staying_well living_where_and_as_you_want "
@@ -227,6 +242,8 @@ class _Profile:
     # What a person hopes for, and the action agreed, stay the same from one conversation to
     # the next (an action not yet done is carried forward).
     kept: dict[tuple[str, str], str] = field(default_factory=dict)
+    # The outcome recorded as separate goals (``GOALS_SUBJECT`` only).
+    goals_outcome: str | None = None
 
 
 def demo_window(today: date, quarters: int = 8) -> tuple[date, date]:
@@ -343,6 +360,9 @@ def _profile(subject: DemoSubject, seed: int) -> _Profile:
     process_pool = [code for code in codes if code in PROCESS_OUTCOMES]
     matters = _weighted_sample(rng, outcome_pool, weights, rng.randint(3, 6))
     matters += _weighted_sample(rng, process_pool, weights, rng.randint(1, 2))
+    has_goals = (subject.partnership, subject.ref) == GOALS_SUBJECT and subject.role == "user"
+    if has_goals:
+        matters.append(GOALS_OUTCOME)
     return _Profile(
         subject=subject,
         rng=rng,
@@ -351,6 +371,7 @@ def _profile(subject: DemoSubject, seed: int) -> _Profile:
         general=rng.gauss(0, 0.35),
         per_outcome={code: rng.gauss(0, 0.35) for code in [*codes, *extra]},
         matters=[code for code in codes if code in matters],
+        goals_outcome=GOALS_OUTCOME if has_goals else None,
     )
 
 
@@ -378,7 +399,7 @@ def _story(subject: DemoSubject, *, start: date, today: date, seed: int) -> list
     span = (today - start).days
     # Half the caseload is already open when the demo period begins; the rest arrive
     # steadily, with nobody new in the last month.
-    if rng.random() < 0.5:
+    if rng.random() < 0.5 or profile.goals_outcome is not None:
         first = start + timedelta(days=rng.randint(0, 60))
     else:
         first = start + timedelta(days=rng.randint(0, max(span - 30, 0)))
@@ -489,6 +510,8 @@ def _kept(profile: _Profile, code: str, part: str, options: tuple[str, ...]) -> 
 
 
 def _narrative(profile: _Profile, code: str) -> Narrative:
+    if code == profile.goals_outcome:
+        return SKILLS_GOALS_NARRATIVE
     if code == "seeing_people" and profile.rural:
         return RURAL_SEEING_PEOPLE
     bank = CARER_NARRATIVES if profile.subject.role == "carer" else USER_NARRATIVES
@@ -584,7 +607,9 @@ def _conversation(
         for output_code in _output_codes(code, version):
             if output_code not in emitted:  # two 2012 outcomes share one 2007 outcome
                 emitted.add(output_code)
-                outcomes.append(_outcome(profile, code, output_code, kind, scores[code], held))
+                outcomes.append(
+                    _outcome(profile, code, output_code, kind, scores[code], held, review_number)
+                )
 
     measures: dict[str, str] = {}
     if kind != "support_plan":
@@ -616,8 +641,10 @@ def _conversation(
     completed = sign_off_day <= today and not recent
     hour, minute = rng.randint(9, 16), rng.choice((0, 15, 30, 45))
     completed_at = f"{sign_off_day.isoformat()}T{hour:02d}:{minute:02d}:00Z" if completed else None
+    external_id = f"{DEMO_ID_PREFIX}{subject.ref}-{number:02d}"
+    review_due = {"review_due": _review_due(external_id, kind, held)} if completed else {}
     return {
-        "id": f"{DEMO_ID_PREFIX}{subject.ref}-{number:02d}",
+        "id": external_id,
         "partnership": subject.partnership,
         "team": subject.team,
         "subject": {
@@ -631,6 +658,7 @@ def _conversation(
         "type": kind,
         "date": held.isoformat(),
         "completed_at": completed_at,
+        **review_due,
         "status": "completed" if completed else "draft",
         "interviewer": "independent" if independent else "practitioner",
         "measures": measures,
@@ -638,15 +666,63 @@ def _conversation(
     }
 
 
+def _review_due(external_id: str, kind: str, held: date) -> str:
+    """The review date a conversation was signed off with. A review's months follow from its
+    id, so re-seeding sets the same dates, and the latest reviews fall partly overdue and
+    partly due, as in a real caseload."""
+    if kind == "review":
+        months = DEMO_REVIEW_MONTHS[zlib.crc32(external_id.encode()) % len(DEMO_REVIEW_MONTHS)]
+        return add_months(held, months).isoformat()
+    return default_review_due(type=kind, date_held=held).isoformat()
+
+
+# Each goal's status at review, by the outcome's status, first review then later ones: the
+# computer comes back sooner than the money.
+_GOAL_STATUSES: dict[str, tuple[tuple[str, str], tuple[str, str]]] = {
+    "achieved": (("achieved", "partly_achieved"), ("achieved", "achieved")),
+    "partly_achieved": (("partly_achieved", "not_achieved"), ("achieved", "partly_achieved")),
+    "not_achieved": (("partly_achieved", "not_achieved"), ("partly_achieved", "not_achieved")),
+}
+_GOAL_WORDS = {
+    "achieved": "achieved",
+    "partly_achieved": "partly",
+    "not_achieved": "not_achieved",
+}
+
+
+def _goals(profile: _Profile, status: str | None, review_number: int) -> list[dict]:
+    """The separate goals under the goals outcome: hopes before a review, then each goal's
+    own words and status at review."""
+    if status is None or status == "not_applicable":
+        return [
+            {"words": goal.hope.format(**profile.slots), "status": None} for goal in SKILLS_GOALS
+        ]
+    statuses = _GOAL_STATUSES[status][0 if review_number <= 1 else 1]
+    return [
+        {
+            "words": getattr(goal, _GOAL_WORDS[goal_status]).format(**profile.slots),
+            "status": goal_status,
+        }
+        for goal, goal_status in zip(SKILLS_GOALS, statuses, strict=True)
+    ]
+
+
 def _outcome(
-    profile: _Profile, code: str, output_code: str, kind: str, score: float, held: date
+    profile: _Profile,
+    code: str,
+    output_code: str,
+    kind: str,
+    score: float,
+    held: date,
+    review_number: int,
 ) -> dict:
     rng = profile.rng
     narrative = _narrative(profile, code)
     record: dict = {"code": output_code, "matters": True}
+    has_goals = code == profile.goals_outcome
     if kind == "review":
         status = _status(score)
-        if code in CHANGE_OUTCOMES and rng.random() < 0.03:
+        if code in CHANGE_OUTCOMES and rng.random() < 0.03 and not has_goals:
             status = "not_applicable"
         record["status"] = status
         if status != "not_applicable" and rng.random() < 0.06:
@@ -685,4 +761,6 @@ def _outcome(
             record["barriers"] = []
             record["barrier_words"] = ""
         record["actions"] = _action_text(profile, code, held) if kind == "support_plan" else ""
+    if has_goals:
+        record["goals"] = _goals(profile, record["status"], review_number)
     return record

@@ -781,3 +781,52 @@ CARER_BARRIER_WORDS: dict[str, tuple[str, ...]] = {
         "{Cared_for} won't accept help from anyone but me.",
     ),
 }
+
+
+@dataclass(frozen=True)
+class GoalWords:
+    """What one of several goals under an outcome sounds like at each stage."""
+
+    hope: str
+    achieved: str
+    partly: str
+    not_achieved: str
+
+
+# Someone relearning two different things after a stroke, both counted under "improved
+# skills": the computer (to keep in touch with family far away) and the household money
+# they always looked after. Two goals with their own words and status; the outcome's own
+# status at review is still the one the measures and dashboards count.
+SKILLS_GOALS: tuple[GoalWords, ...] = (
+    GoalWords(
+        hope="Get back on the computer so I can see the family on a video call.",
+        achieved="I'm on the computer most days and I video call the family every Sunday.",
+        partly="I can read my emails again, but setting up a video call still beats me.",
+        not_achieved="I haven't got back to the computer. The mouse is too fiddly for my hand.",
+    ),
+    GoalWords(
+        hope="Take the bills and the bank account back into my own hands.",
+        achieved="I'm doing the household money again, and {relative} only checks it now and then.",
+        partly="I pay the regular bills myself now, but I get {relative} to look over the "
+        "bigger things.",
+        not_achieved="The figures still swim when I look at a statement, so the banking waits.",
+    ),
+)
+
+# The outcome those two goals sit under, in the same person's words.
+SKILLS_GOALS_NARRATIVE = Narrative(
+    hope=("Since the stroke I want to get my old skills back, not just my walking.",),
+    achieved=("I'm doing most of what I did before the stroke, the computer and the money both.",),
+    partly=(
+        "Some of it has come back and some hasn't yet. I'm getting there one thing at a time.",
+    ),
+    not_achieved=("Nothing much has come back yet; I get tired and lose my place.",),
+    helping=(
+        "Short practice sessions with {helper}, stopping before I get tired.",
+        "Written steps beside the computer.",
+    ),
+    actions=(
+        "Practice sessions on the computer at home with {helper}",
+        "Ask the bank about simpler statements and a support arrangement",
+    ),
+)

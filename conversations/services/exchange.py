@@ -16,6 +16,10 @@ Choices the spec leaves open, made here so that export → import → export is 
 * ``goals`` (optional) lists an outcome's separate goals in order, each
   ``{"words": "...", "status": "achieved" | ... | null}``; written only when there are goals.
 * ``completed_at`` is kept as given (it must carry a time zone) and written in UTC with ``Z``.
+* ``review_due`` (optional, ``YYYY-MM-DD``, not before ``date``) is the next review date set at
+  sign-off; written only when set. Import sets no default for a line without it (or with
+  ``null``; the twelve-month backstop then applies), and re-importing such a line keeps the
+  date already stored, like the other fields the file does not carry.
 * A subject ``ref`` not yet known becomes a person of the partnership with the client group of
   its first line; known people keep their client group. A subject seen as a carer is marked as
   a carer. Every subject is allocated to the conversation's team, and a carer is linked to the
@@ -166,6 +170,7 @@ class _Row:
     type: str
     date_held: date
     completed_at: datetime | None
+    review_due: date | None
     status: str
     interviewer: str
     answers: list[tuple[int, str]]
@@ -219,6 +224,7 @@ class _LineChecker:
         )
         date_held = self._date(data, reasons)
         completed_at = self._completed_at(data, status, reasons)
+        review_due = self._review_due(data, date_held, reasons)
         answers = self._answers(data, role, reasons)
         outcomes = self._outcomes(data, version_id, reasons)
         if len(reasons) > before:
@@ -238,6 +244,7 @@ class _LineChecker:
             type=kind,
             date_held=date_held,
             completed_at=completed_at,
+            review_due=review_due,
             status=status,
             interviewer=interviewer,
             answers=answers,
@@ -377,6 +384,25 @@ class _LineChecker:
             reasons.append(f"'completed_at' {value!r} needs a time zone (e.g. Z)")
             return None
         return moment
+
+    @staticmethod
+    def _review_due(data: dict, date_held: date | None, reasons: list[str]) -> date | None:
+        value = data.get("review_due")
+        if value is None:
+            return None
+        try:
+            if not isinstance(value, str) or len(value) != 10:
+                raise ValueError
+            day = date.fromisoformat(value)
+        except ValueError:
+            reasons.append(f"'review_due' {value!r} is not a date (YYYY-MM-DD)")
+            return None
+        if date_held is not None and day < date_held:
+            reasons.append(
+                f"'review_due' {value} is before the conversation's date {date_held.isoformat()}"
+            )
+            return None
+        return day
 
     def _answers(self, data: dict, role: str | None, reasons: list[str]) -> list[tuple[int, str]]:
         measures = data.get("measures")
@@ -784,6 +810,24 @@ def _update_conversations(conversations: list[Conversation]) -> None:
         cursor.executemany(sql, params)
 
 
+def _set_review_dates(dates: list[tuple[date, int]]) -> None:
+    """Set ``review_due`` of re-imported conversations whose line carries one: one
+    ``executemany``; a line without it leaves the stored date as it is."""
+    if not dates:
+        return
+    meta = Conversation._meta
+    quote = connection.ops.quote_name
+    field = meta.get_field("review_due")
+    sql = (
+        f"UPDATE {quote(meta.db_table)} SET {quote(field.column)} = %s "
+        f"WHERE {quote(meta.pk.column)} = %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            sql, [[field.get_db_prep_save(day, connection), pk] for day, pk in dates]
+        )
+
+
 def _delete_content(conversation_ids: list[int]) -> None:
     """Remove the outcome records (with barriers, actions, goals) and answers of conversations.
 
@@ -877,6 +921,7 @@ _CONVERSATION_COLUMNS = [
     "interviewer",
     "status",
     "completed_at",
+    "review_due",
     "created_by",
     "updated_by",
 ]
@@ -940,6 +985,13 @@ def _write_batch(
     ]
     if updated:
         _update_conversations(updated)
+        _set_review_dates(
+            [
+                (row.review_due, existing[key])
+                for row, key in zip(rows, keys, strict=True)
+                if key in existing and row.review_due is not None
+            ]
+        )
         _delete_content([c.pk for c in updated])
     new_rows = [row for row, key in zip(rows, keys, strict=True) if key not in existing]
     if new_rows:
@@ -956,6 +1008,7 @@ def _write_batch(
                 row.interviewer,
                 row.status,
                 row.completed_at,
+                row.review_due,
                 by_id,
                 by_id,
             )
@@ -1123,6 +1176,7 @@ def conversations_export(
             "type",
             "date_held",
             "completed_at",
+            "review_due",
             "status",
             "interviewer",
         )
@@ -1212,6 +1266,7 @@ def _export_batch(
         kind,
         date_held,
         completed_at,
+        review_due,
         status,
         interviewer,
     ) in batch:
@@ -1252,6 +1307,7 @@ def _export_batch(
             "type": kind,
             "date": date_held.isoformat(),
             "completed_at": _utc(completed_at),
+            **({"review_due": review_due.isoformat()} if review_due else {}),
             "status": status,
             "interviewer": interviewer,
             "measures": {code: answer for _, code, answer in sorted(answers.get(pk, []))},

@@ -18,7 +18,8 @@ from conversations.demo_conversations import (
     demo_conversation_records,
     demo_window,
 )
-from conversations.models import Conversation, OutcomeRecord, Person
+from conversations.models import Conversation, Goal, OutcomeRecord, Person
+from conversations.models.records import add_months, default_review_due
 from conversations.services.exchange import conversations_check, conversations_import
 
 TODAY = date(2026, 3, 20)  # late in 2025-26 Q4: the window is 2024-25 Q1 to today
@@ -138,6 +139,78 @@ def test_most_are_signed_off_a_day_or_two_later_and_only_recent_ones_are_drafts(
             signed = date.fromisoformat(record["completed_at"][:10])
             assert 0 <= (signed - date.fromisoformat(record["date"])).days <= 3
             assert record["completed_at"].endswith("Z")
+
+
+def test_signed_off_conversations_carry_the_review_date_they_were_signed_off_with(
+    records: list[dict],
+) -> None:
+    for record in records:
+        if record["status"] == "draft":
+            assert "review_due" not in record
+            continue
+        due = date.fromisoformat(record["review_due"])
+        held = date.fromisoformat(record["date"])
+        if record["type"] == "review":
+            assert due in {add_months(held, months) for months in (3, 4, 6)}
+        else:
+            assert due == default_review_due(type=record["type"], date_held=held)
+    review_months = Counter(
+        (date.fromisoformat(r["review_due"]) - date.fromisoformat(r["date"])).days // 28
+        for r in records
+        if r["type"] == "review" and r["status"] == "completed"
+    )
+    assert len(review_months) >= 3  # three to six months, not one fixed interval
+
+
+def goal_records(records: list[dict]) -> list[tuple[dict, dict]]:
+    """``(conversation, outcome)`` for every outcome recorded as separate goals."""
+    return [
+        (record, outcome)
+        for record in records
+        for outcome in record["outcomes"]
+        if "goals" in outcome
+    ]
+
+
+def test_one_north_person_has_two_goals_under_improved_skills(records: list[dict]) -> None:
+    found = goal_records(records)
+
+    assert {(r["partnership"], r["team"], r["subject"]["ref"]) for r, _ in found} == {
+        ("LOCHARD", "LOCHARD-N", "N-0001")
+    }
+    story = [r for r in records if r["subject"]["ref"] == "N-0001"]
+    assert len(found) == len(story)  # from the assessment on, in every conversation
+    assert {outcome["code"] for _, outcome in found} == {"improved_skills"}
+    for record, outcome in found:
+        goals = outcome["goals"]
+        assert len(goals) == 2
+        assert len({goal["words"] for goal in goals}) == 2
+        assert all(goal["words"] and "{" not in goal["words"] for goal in goals)
+        if record["type"] == "review":
+            assert outcome["status"] in {"achieved", "partly_achieved", "not_achieved"}
+            assert all(goal["status"] for goal in goals)
+        else:
+            assert all(goal["status"] is None for goal in goals)
+    signed_off_reviews = [
+        (record, outcome)
+        for record, outcome in found
+        if record["type"] == "review" and record["status"] == "completed"
+    ]
+    assert len(signed_off_reviews) >= 2
+    assert any("computer" in o["goals"][0]["words"] for _, o in signed_off_reviews)
+    assert any("bank" in o["goals"][1]["words"] for _, o in found)
+
+
+def test_the_goals_person_has_signed_off_reviews_on_any_day() -> None:
+    north = [p for p in demo_like_people() if p.ref == "N-0001"]
+    for day in (date(2026, 4, 1), date(2026, 7, 15), date(2027, 1, 4), TODAY):
+        story = demo_conversation_records(people=north, today=day)
+        assert any(
+            record["type"] == "review"
+            and record["status"] == "completed"
+            and "goals" in next(o for o in record["outcomes"] if o["code"] == "improved_skills")
+            for record in story
+        ), day
 
 
 def test_statuses_only_at_review_with_words_for_every_outcome(records: list[dict]) -> None:
@@ -381,6 +454,35 @@ def test_a_smaller_count_removes_demo_conversations_but_nothing_else(db) -> None
     assert (seeded.unchanged, seeded.removed) == (10, 20)
     assert seed_conversations(count=0).removed == 10
     assert list(Conversation.objects.values_list("external_id", flat=True)) == ["ext-1"]
+
+
+def test_the_seeded_demo_shows_two_goals_under_one_outcome_and_reseeding_keeps_them(db) -> None:
+    seed_organisation()
+    seed_conversations()
+    reviews = OutcomeRecord.objects.filter(
+        conversation__subject__ref="N-0001",
+        conversation__team__code="LOCHARD-N",
+        conversation__type="review",
+        conversation__status="completed",
+        outcome__code="improved_skills",
+    )
+
+    assert reviews.exists()
+    for record in reviews.prefetch_related("goals"):
+        goals = list(record.goals.all())
+        assert len(goals) == 2 and goals[0].words != goals[1].words
+        assert all(goal.status for goal in goals)
+        assert record.status in {"achieved", "partly_achieved", "not_achieved"}
+    assert not Goal.objects.exclude(record__conversation__subject__ref="N-0001").exists()
+    goals = sorted(Goal.objects.values_list("record__conversation__external_id", "words", "status"))
+
+    again = seed_conversations()
+
+    assert (again.created, again.updated, again.removed) == (0, 0, 0)
+    assert (
+        sorted(Goal.objects.values_list("record__conversation__external_id", "words", "status"))
+        == goals
+    )
 
 
 def test_conversations_must_be_a_whole_number(db) -> None:

@@ -448,6 +448,61 @@ def test_a_canonical_file_with_goals_exports_byte_for_byte(organisation, tmp_pat
     assert export("--partnership", "ORK") == path.read_text(encoding="utf-8")
 
 
+def test_review_due_is_imported_and_exported_only_when_set(organisation, tmp_path):
+    run(write(tmp_path, [user_line(review_due="2026-08-14"), carer_line()]))
+
+    assert Conversation.objects.get(external_id="ext-1").review_due == date(2026, 8, 14)
+    assert Conversation.objects.get(external_id="ext-2").review_due is None
+    lines = {
+        line["id"]: line for line in map(json.loads, export("--partnership", "ORK").splitlines())
+    }
+    assert lines["ext-1"]["review_due"] == "2026-08-14"
+    keys = list(lines["ext-1"])
+    assert keys[keys.index("completed_at") + 1] == "review_due"
+    assert "review_due" not in lines["ext-2"]
+
+
+def test_review_due_set_at_sign_off_survives_export_import_export(
+    organisation, team, person, tmp_path
+):
+    browser = browser_conversation(person, team)
+    Conversation.objects.filter(pk=browser.pk).update(review_due=date(2026, 11, 14))
+    run(write(tmp_path, good_lines()))
+    first = export("--partnership", "ORK")
+    assert first.count('"review_due": "2026-11-14"') == 1
+
+    output = tmp_path / "export.jsonl"
+    output.write_text(first, encoding="utf-8")
+    Conversation.objects.filter(pk=browser.pk).update(review_due=None)
+    run(output)
+
+    assert Conversation.objects.get(pk=browser.pk).review_due == date(2026, 11, 14)
+    assert export("--partnership", "ORK") == first
+
+
+def test_reimport_without_review_due_keeps_the_stored_date(organisation, tmp_path):
+    run(write(tmp_path, [user_line(review_due="2026-08-14")]))
+    run(write(tmp_path, [user_line()], "again.jsonl"))
+    assert Conversation.objects.get(external_id="ext-1").review_due == date(2026, 8, 14)
+    run(write(tmp_path, [user_line(review_due=None)], "null.jsonl"))
+    assert Conversation.objects.get(external_id="ext-1").review_due == date(2026, 8, 14)
+
+    run(write(tmp_path, [user_line(review_due="2026-06-01")], "later.jsonl"))
+    assert Conversation.objects.get(external_id="ext-1").review_due == date(2026, 6, 1)
+
+
+def test_a_canonical_file_with_review_due_exports_byte_for_byte(organisation, tmp_path):
+    line = {}
+    for key, value in user_line().items():
+        line[key] = value
+        if key == "completed_at":
+            line["review_due"] = "2026-05-14"  # the day it was held is allowed
+    path = write(tmp_path, [line])
+    run(path)
+
+    assert export("--partnership", "ORK") == path.read_text(encoding="utf-8")
+
+
 def test_a_canonical_file_exports_byte_for_byte(organisation, tmp_path):
     lines = [user_line(), carer_line(), existing_person_line(completed_at="2026-04-21T08:30:00Z")]
     path = write(tmp_path, sorted(lines, key=lambda line: (line["date"], line["id"])))
@@ -514,6 +569,22 @@ BAD_LINES = {
     "goal with a bad status": (
         with_outcome(goals=[{"words": "Use the computer", "status": "brilliant"}]),
         "outcome feeling_safe: goal 1: 'status' 'brilliant' is not one of",
+    ),
+    "review date not a date": (
+        user_line(review_due="2026-02-30"),
+        "'review_due' '2026-02-30' is not a date (YYYY-MM-DD)",
+    ),
+    "review date not a string": (
+        user_line(review_due=20260814),
+        "'review_due' 20260814 is not a date (YYYY-MM-DD)",
+    ),
+    "review date with a time": (
+        user_line(review_due="2026-08-14T10:00:00Z"),
+        "'review_due' '2026-08-14T10:00:00Z' is not a date",
+    ),
+    "review date before the conversation": (
+        user_line(review_due="2026-05-13"),
+        "'review_due' 2026-05-13 is before the conversation's date 2026-05-14",
     ),
     "malformed JSON": ('{"id": "ext-1", "partnership": ', "not valid JSON"),
     "not an object": ("[1, 2]", "must be a JSON object"),
