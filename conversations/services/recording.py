@@ -206,6 +206,20 @@ def conversation_start(
     return conversation
 
 
+def conversation_add_missing_outcomes(*, conversation: Conversation) -> int:
+    """Give a draft a (not mattering, empty) record for every outcome of its framework version
+    that it has none for, so that any outcome can be marked as mattering while recording. A
+    conversation started here has them all; an imported one only those its line listed.
+    Returns how many were added. Expects ``outcome_records`` prefetched (``with_content``)."""
+    have = {record.outcome_id for record in conversation.outcome_records.all()}
+    missing = conversation.framework_version.outcomes.exclude(pk__in=have)
+    added = OutcomeRecord.objects.bulk_create(
+        (OutcomeRecord(conversation=conversation, outcome=outcome) for outcome in missing),
+        ignore_conflicts=True,
+    )
+    return len(added)
+
+
 def _plain(value):
     return value.isoformat() if isinstance(value, date) else value
 

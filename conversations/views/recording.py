@@ -99,6 +99,8 @@ def conversation_record(request: HttpRequest, pk: int) -> HttpResponse:
     if conversation.is_completed:
         messages.info(request, "This conversation is signed off. A team leader can reopen it.")
         return redirect("conversations:conversation-detail", pk=pk)
+    if recording.conversation_add_missing_outcomes(conversation=conversation):
+        conversation = _editable(request, pk)
     codes = {record.outcome.code for record in conversation.outcome_records.all()}
     opened = _card_request(request, codes)
     forms = RecordingForms(

@@ -1,6 +1,7 @@
 """The recording pages: scope, methods, saving, conflicts, autosave, sign-off, reopening."""
 
 import datetime
+import json
 
 import pytest
 from django.urls import reverse
@@ -583,3 +584,37 @@ def test_the_recording_page_reads_in_a_bounded_number_of_queries(
 
     assert response.status_code == 200
     assert response.content.decode().count("A goal") == 15  # last time, on every card
+
+
+def test_an_imported_draft_offers_every_outcome_of_its_framework(client, person, practitioner):
+    """An imported draft holds only the outcomes its line listed; recording it offers the rest
+    in the compact list, so any of them can still be marked as mattering."""
+    from conversations.services.exchange import conversations_import
+
+    line = {
+        "id": "ext-draft-1",
+        "partnership": person.partnership.code,
+        "team": person.teams.first().code,
+        "subject": {"ref": person.ref, "role": "user", "client_group": "older_people"},
+        "framework": "users",
+        "framework_version": "2012",
+        "type": "review",
+        "date": "2026-05-14",
+        "status": "draft",
+        "interviewer": "practitioner",
+        "measures": {},
+        "outcomes": [{"code": "feeling_safe", "matters": True, "status": None, "words": "Safe"}],
+    }
+    assert conversations_import([json.dumps(line)]).created == 1
+    draft = Conversation.objects.get(external_id="ext-draft-1")
+    assert draft.outcome_records.count() == 1
+    client.force_login(practitioner)
+
+    content = client.get(url("conversation-record", draft)).content.decode()
+
+    assert draft.outcome_records.count() == 15
+    assert draft.outcome_records.filter(matters=True).count() == 1
+    assert 'data-picker="seeing_people"' in content
+    assert 'id="id_o-feeling_safe-words"' in content
+    client.get(url("conversation-record", draft))  # opening it again adds nothing
+    assert draft.outcome_records.count() == 15
