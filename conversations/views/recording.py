@@ -69,7 +69,7 @@ def conversation_start(request: HttpRequest, person_pk: int) -> HttpResponse:
 def conversation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     conversation = get_object_or_404(
         recording.with_content(Conversation.objects.visible_to(request.user)).select_related(
-            "team", "practitioner", "completed_by", "follows"
+            "team", "practitioner", "completed_by"
         ),
         pk=pk,
     )
@@ -87,7 +87,7 @@ def conversation_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "domains": recording.records_by_domain(conversation),
             "can_edit": can_edit and not conversation.is_completed,
             "can_reopen": can_reopen,
-            **_previous(conversation),
+            **_previous(conversation, user=request.user),
         },
     )
 
@@ -138,7 +138,7 @@ def conversation_record(request: HttpRequest, pk: int) -> HttpResponse:
                 item for section in sections for item in section["items"] if not item["open"]
             ],
             "errors": forms.errors() if request.method == "POST" else [],
-            **_previous(conversation),
+            **_previous(conversation, user=request.user),
             "revision": conversation.revision,
         },
         status=400 if request.method == "POST" else 200,
@@ -180,12 +180,13 @@ def _back_to_card(pk: int, opened: tuple[str, str] | None) -> HttpResponse:
     return redirect(f"{target}{query}#outcome-{code}")
 
 
-def _previous(conversation: Conversation) -> dict:
-    """What the page shows as "last time": the earlier conversation and its records."""
-    earlier = recording.previous_conversation(conversation)
+def _previous(conversation: Conversation, *, user) -> dict:
+    """What the page shows as "last time" / "Follows": the earlier conversation ``user`` may
+    read, and its records (nothing from outside the user's scope)."""
+    earlier = recording.previous_conversation(conversation, user=user)
     return {
         "previous_conversation": earlier,
-        "previous": recording.previous_records(conversation, earlier) if earlier else {},
+        "previous": recording.records_mapped(conversation, earlier),
     }
 
 
