@@ -587,9 +587,11 @@ def people_seen_recently(user: Any, *, limit: int = 10) -> QuerySet[Person]:
 def people_recently_active(user: Any, *, limit: int = 10) -> QuerySet[Person]:
     """People in the user's teams, most recent activity first: a conversation with them
     started, saved or signed off, or their own details changed. Annotates
-    ``last_activity``."""
+    ``last_activity``. Only conversations the user may read count: another team's work with
+    the person is not the user's to see, not even when it happened."""
     latest_conversation = (
-        Conversation.objects.filter(subject=OuterRef("pk"))
+        Conversation.objects.visible_to(user)
+        .filter(subject=OuterRef("pk"))
         .order_by("-updated_at")
         .values("updated_at")[:1]
     )

@@ -341,3 +341,27 @@ def test_the_review_queue_offers_no_other_team_s_draft(
 
     assert shared_person.ref in page
     assert reverse("conversations:conversation-record", args=[east_draft.pk]) not in page
+
+
+def test_recent_activity_on_the_home_page_ignores_the_other_team_s_work(
+    client, shared_person, east_review, west_review, west, practitioner
+):
+    from django.utils import timezone
+
+    from conversations.models import Person
+
+    long_ago = timezone.now() - datetime.timedelta(days=300)
+    Person.objects.filter(pk=shared_person.pk).update(updated_at=long_ago)
+    east_moment = timezone.make_aware(datetime.datetime(2026, 11, 29, 13, 37))
+    west_moment = timezone.make_aware(datetime.datetime(2026, 7, 1, 9, 15))
+    Conversation.objects.filter(pk=east_review.pk).update(updated_at=east_moment)
+    Conversation.objects.filter(pk=west_review.pk).update(updated_at=west_moment)
+
+    client.force_login(west)
+    west_home = client.get(reverse("home")).content.decode()
+    client.force_login(practitioner)
+    east_home = client.get(reverse("home")).content.decode()
+
+    assert "29 Nov 2026, 13:37" not in west_home
+    assert "1 Jul 2026, 09:15" in west_home
+    assert "29 Nov 2026, 13:37" in east_home
