@@ -23,7 +23,7 @@ from conversations.forms_recording import (
 )
 from conversations.models import AuditEvent, Conversation, Person
 from conversations.services import recording
-from frameworks.models import BarrierCode
+from frameworks.models import BarrierCode, Role
 
 
 def _barrier_choices() -> list[tuple[str, str]]:
@@ -88,6 +88,7 @@ def conversation_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_edit": can_edit and not conversation.is_completed,
             "can_reopen": can_reopen,
             **_previous(conversation, user=request.user),
+            "cared_for": _cared_for(conversation, user=request.user),
         },
     )
 
@@ -139,6 +140,7 @@ def conversation_record(request: HttpRequest, pk: int) -> HttpResponse:
             ],
             "errors": forms.errors() if request.method == "POST" else [],
             **_previous(conversation, user=request.user),
+            "cared_for": _cared_for(conversation, user=request.user),
             "revision": conversation.revision,
         },
         status=400 if request.method == "POST" else 200,
@@ -188,6 +190,18 @@ def _previous(conversation: Conversation, *, user) -> dict:
         "previous_conversation": earlier,
         "previous": recording.records_mapped(conversation, earlier),
     }
+
+
+def _cared_for(conversation: Conversation, *, user) -> list[Person]:
+    """The people a carer cares for, as far as ``user`` may see them (the person's page
+    filters the same links the same way)."""
+    if conversation.subject_role != Role.CARER:
+        return []
+    return list(
+        conversation.subject.cares_for.filter(
+            pk__in=Person.objects.visible_to(user).values("pk")
+        ).order_by("ref")
+    )
 
 
 def _posted_revision(request: HttpRequest) -> int:

@@ -365,3 +365,31 @@ def test_recent_activity_on_the_home_page_ignores_the_other_team_s_work(
     assert "29 Nov 2026, 13:37" not in west_home
     assert "1 Jul 2026, 09:15" in west_home
     assert "29 Nov 2026, 13:37" in east_home
+
+
+def test_a_carer_s_conversation_names_only_the_cared_for_people_the_reader_may_see(
+    client, team, other_team, west, partnership_lead
+):
+    carer = PersonFactory(
+        partnership=team.partnership, ref="C-1", name="Ewan Carer", teams=[other_team]
+    )
+    cared_for = PersonFactory(
+        partnership=team.partnership, ref="E-9", name="Hidden Eastperson", teams=[team]
+    )
+    carer.cares_for.add(cared_for)
+    conversation = start_conversation(
+        person=carer, team=other_team, by=west, role="carer", version=("carers", "2013")
+    )
+    pages = [
+        reverse("conversations:conversation-detail", args=[conversation.pk]),
+        reverse("conversations:conversation-record", args=[conversation.pk]),
+    ]
+
+    client.force_login(west)
+    for page in pages:
+        response = client.get(page)
+        assert response.status_code == 200, page
+        assert "Hidden Eastperson" not in response.content.decode(), page
+    client.force_login(partnership_lead)
+    lead_view = client.get(pages[0]).content.decode()
+    assert "Hidden Eastperson" in lead_view
