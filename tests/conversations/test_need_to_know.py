@@ -393,3 +393,17 @@ def test_a_carer_s_conversation_names_only_the_cared_for_people_the_reader_may_s
     client.force_login(partnership_lead)
     lead_view = client.get(pages[0]).content.decode()
     assert "Hidden Eastperson" in lead_view
+
+
+def test_starting_a_conversation_suggests_a_review_only_after_one_the_reader_may_see(
+    client, shared_person, east_review, west, practitioner
+):
+    url = reverse("conversations:conversation-start", args=[shared_person.pk])
+
+    client.force_login(west)
+    west_form = client.get(url).context["form"]
+    client.force_login(practitioner)
+    east_form = client.get(url).context["form"]
+
+    assert west_form["type"].value() == "assessment"
+    assert east_form["type"].value() == "review"
