@@ -11,7 +11,9 @@ The records in scope belong to team East of partnership ORK. The roles:
 - ``practitioner`` and ``team_leader`` of East, ``lead`` of ORK: inside, each as far as the
   role reaches;
 - ``colleague``: a practitioner of West, another team of the same partnership;
-- ``outsider`` and ``outside_lead``: a practitioner and the lead of another partnership.
+- ``outsider`` and ``outside_lead``: a practitioner and the lead of another partnership;
+- ``administrator``: a superuser with no team or partnership, who reads no records outside
+  the admin.
 
 Only Django's admin (its own permission system, tested in the apps' admin tests) and static
 file serving are left out.
@@ -37,6 +39,7 @@ from tests.factories import (
     PartnershipFactory,
     PersonFactory,
     TeamFactory,
+    UserFactory,
     answered_conversation,
     make_partnership_lead,
     make_practitioner,
@@ -46,8 +49,18 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-ROLES = ("practitioner", "team_leader", "lead", "colleague", "outsider", "outside_lead")
+ROLES = (
+    "practitioner",
+    "team_leader",
+    "lead",
+    "colleague",
+    "outsider",
+    "outside_lead",
+    "administrator",
+)
 EVERYONE = frozenset(ROLES)
+# Staff with a role in a team or partnership: an administrator has none (the admin is theirs).
+STAFF = EVERYONE - {"administrator"}
 TEAM_STAFF = frozenset({"practitioner", "team_leader"})
 READERS = TEAM_STAFF | {"lead"}
 LEADS = frozenset({"lead", "outside_lead"})
@@ -136,7 +149,7 @@ WALK: dict[str, Row] = {
         allowed=READERS,
     ),
     # Each role's own targets; setting and changing them is for leaders.
-    "reporting:targets": Row(),
+    "reporting:targets": Row(allowed=STAFF),
     "reporting:target-create": Row(
         methods=FORM, allowed=frozenset({"team_leader"}) | LEADS, denied=403
     ),
@@ -157,7 +170,7 @@ WALK: dict[str, Row] = {
     "conversations:person-list": Row(
         query=lambda world: f"team={world.person.teams.get().pk}", allowed=READERS
     ),
-    "conversations:person-create": Row(methods=FORM, allowed=EVERYONE - LEADS, denied=403),
+    "conversations:person-create": Row(methods=FORM, allowed=STAFF - LEADS, denied=403),
     "conversations:person-detail": Row(args=_person, allowed=READERS),
     "conversations:person-edit": Row(args=_person, methods=FORM, allowed=TEAM_STAFF),
     "conversations:person-summary": Row(args=_person, allowed=READERS),
@@ -247,6 +260,7 @@ def world() -> World:
         "colleague": make_practitioner(west, "walk-west"),
         "outsider": make_practitioner(north, "walk-north"),
         "outside_lead": make_partnership_lead(shetland, "walk-shetland"),
+        "administrator": UserFactory(username="walk-admin", is_staff=True, is_superuser=True),
     }
     person = PersonFactory(partnership=orkney, ref="W-1", teams=[east])
     completed = answered_conversation(
