@@ -671,17 +671,22 @@ def records_by_domain(conversation: Conversation) -> list[dict]:
 
 def previous_conversation(conversation: Conversation, *, user) -> Conversation | None:
     """What "Last time" and "Follows" show to ``user``: the conversation this one follows (the
-    one chosen when it was started in the browser) when ``user`` may read it, or else the
-    person's latest earlier conversation in the same role that ``user`` may read (imported
-    conversations, and ones that follow a conversation outside the user's scope). Always
-    within ``Conversation.objects.visible_to(user)``: never another team's words."""
+    one chosen when it was started in the browser) when ``user`` may read it; or else the
+    latest earlier conversation with the person in the same role held by the same team, as
+    ``last_conversation`` would have chosen (imported conversations, and ones that follow a
+    conversation outside the user's scope). Always within ``Conversation.objects.visible_to
+    (user)``: never words the user may not read."""
     visible = Conversation.objects.visible_to(user).select_related("framework_version")
     if conversation.follows_id:
         followed = visible.filter(pk=conversation.follows_id).first()
         if followed is not None:
             return followed
     return (
-        visible.filter(subject_id=conversation.subject_id, subject_role=conversation.subject_role)
+        visible.filter(
+            subject_id=conversation.subject_id,
+            subject_role=conversation.subject_role,
+            team_id=conversation.team_id,
+        )
         .exclude(pk=conversation.pk)
         .filter(
             Q(date_held__lt=conversation.date_held)

@@ -173,6 +173,20 @@ def test_last_time_of_a_conversation_following_another_team_s_is_scoped_to_the_r
     assert records["feeling_safe"].words == EAST_WORDS
 
 
+def test_a_review_that_followed_nothing_shows_nothing_as_follows_even_to_the_lead(
+    client, east_review, shared_person, other_team, west, partnership_lead
+):
+    review = start_conversation(
+        person=shared_person, team=other_team, by=west, type="review", date_held=WEST_DAY
+    )
+    client.force_login(partnership_lead)
+
+    detail = client.get(reverse("conversations:conversation-detail", args=[review.pk]))
+
+    assert recording.previous_conversation(review, user=partnership_lead) is None
+    assert detail.context["previous_conversation"] is None
+
+
 def test_last_time_falls_back_to_the_reader_s_own_latest_earlier_conversation(
     west_review, east_review, shared_person, other_team, west
 ):
