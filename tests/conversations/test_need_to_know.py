@@ -33,10 +33,11 @@ EAST_MARKERS = (EAST_WORDS, EAST_HELPING, EAST_BARRIER, EAST_ACTION, EAST_GOAL, 
 WEST_WORDS = "West words: the garden keeps me going"
 
 
-def _signed_off(conversation: Conversation, by, **outcomes: OutcomeData) -> Conversation:
+def _signed_off(
+    conversation: Conversation, by, *, summary: str = "", **outcomes: OutcomeData
+) -> Conversation:
     data = data_for(conversation, **outcomes)
-    if conversation.team.code == "ORK-E":
-        data.summary = EAST_SUMMARY
+    data.summary = summary
     saved = recording.conversation_save(
         conversation=conversation, data=data, by=by, revision=conversation.revision
     )
@@ -59,6 +60,7 @@ def east_review(shared_person, team, practitioner):
     return _signed_off(
         conversation,
         practitioner,
+        summary=EAST_SUMMARY,
         feeling_safe=OutcomeData(
             matters=True,
             words=EAST_WORDS,
