@@ -381,9 +381,11 @@ class StartConversationForm(forms.Form):
         self.newest_versions = {role: version.pk for role, version in newest.items()}
         self.fields["framework_version"].initial = newest.get(self.fields["role"].initial)
         self.fields["date_held"].initial = timezone.localdate()
+        # A review when the user may read an earlier conversation with the person: another
+        # team's conversations are not theirs to follow (see ``last_conversation``).
         self.fields["type"].initial = (
             ConversationType.REVIEW
-            if person.conversations.exists()
+            if Conversation.objects.visible_to(user).filter(subject=person).exists()
             else ConversationType.ASSESSMENT
         )
 

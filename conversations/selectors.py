@@ -523,17 +523,20 @@ def review_by(conversation: Conversation) -> date:
 
 
 def reviews_queue(
-    conversations: QuerySet[Conversation], *, today: date
+    conversations: QuerySet[Conversation], *, today: date, user: Any
 ) -> tuple[list[Conversation], list[Conversation]]:
     """``(overdue, due)``: people whose latest completed conversation among
     ``conversations`` is overdue for review, or due within ``REVIEW_DUE_WINDOW_DAYS``.
 
     One query. Each conversation carries ``review_by`` (date), ``days`` (days overdue, or days
     left) and ``draft_in_progress`` (the pk of a draft with the same person in the same role,
-    or None: that draft is the review in progress, to continue rather than start).
+    or None: that draft is the review in progress, to continue rather than start). Only
+    drafts ``user`` may continue are offered: another team's draft is not theirs to open.
     """
-    drafts = Conversation.objects.drafts().filter(
-        subject=OuterRef("subject"), subject_role=OuterRef("subject_role")
+    drafts = (
+        Conversation.objects.editable_by(user)
+        .drafts()
+        .filter(subject=OuterRef("subject"), subject_role=OuterRef("subject_role"))
     )
     rows = list(
         latest_completed(conversations)
@@ -556,7 +559,7 @@ def my_reviews(user: Any, *, today: date) -> tuple[list[Conversation], list[Conv
     """``(overdue, due)`` for the people the user saw last (their latest completed
     conversation was held by the user, in one of the user's teams)."""
     return reviews_queue(
-        Conversation.objects.editable_by(user).filter(practitioner=user), today=today
+        Conversation.objects.editable_by(user).filter(practitioner=user), today=today, user=user
     )
 
 
@@ -584,9 +587,11 @@ def people_seen_recently(user: Any, *, limit: int = 10) -> QuerySet[Person]:
 def people_recently_active(user: Any, *, limit: int = 10) -> QuerySet[Person]:
     """People in the user's teams, most recent activity first: a conversation with them
     started, saved or signed off, or their own details changed. Annotates
-    ``last_activity``."""
+    ``last_activity``. Only conversations the user may read count: another team's work with
+    the person is not the user's to see, not even when it happened."""
     latest_conversation = (
-        Conversation.objects.filter(subject=OuterRef("pk"))
+        Conversation.objects.visible_to(user)
+        .filter(subject=OuterRef("pk"))
         .order_by("-updated_at")
         .values("updated_at")[:1]
     )

@@ -120,9 +120,12 @@ def validate_date_held(*, date_held: date, subject: Person) -> None:
         )
 
 
-def last_conversation(subject: Person, *, role: str) -> Conversation | None:
+def last_conversation(subject: Person, *, role: str, team: Team) -> Conversation | None:
+    """The person's latest conversation in ``role`` held by ``team``: what a new one started by
+    that team follows. Another team's conversations are never followed, even when the person
+    is allocated to both (need to know: the team's own staff could not read them)."""
     return (
-        Conversation.objects.filter(subject=subject, subject_role=role)
+        Conversation.objects.filter(subject=subject, subject_role=role, team=team)
         .select_related("framework_version")
         .latest_first()
         .first()
@@ -144,7 +147,8 @@ def conversation_start(
 ) -> Conversation:
     """Create a draft with a record for every outcome of the version and a (not yet answered)
     question for every national measure asked of the subject's role. A review follows the
-    person's last conversation: the outcomes that mattered then are marked as mattering now.
+    person's last conversation held by the same ``team`` (see ``last_conversation``): the
+    outcomes that mattered then are marked as mattering now.
 
     When the person already has a draft of the same kind (role and type) that ``by`` may
     continue, a second one is only made with ``allow_second_draft``: otherwise the draft is
@@ -163,7 +167,7 @@ def conversation_start(
                     "tick the box to start a second one."
                 }
             )
-    follows = last_conversation(subject, role=role)
+    follows = last_conversation(subject, role=role, team=team)
     conversation = Conversation.objects.create(
         partnership=subject.partnership,
         subject=subject,
@@ -679,31 +683,40 @@ def records_by_domain(conversation: Conversation) -> list[dict]:
     return sorted(sections.values(), key=lambda s: s["domain"].order)
 
 
-def previous_conversation(conversation: Conversation) -> Conversation | None:
-    """The conversation this one follows: the one chosen when it was started in the browser,
-    or else (for imported conversations) the person's latest earlier one in the same role."""
+def previous_conversation(conversation: Conversation, *, user) -> Conversation | None:
+    """What "Last time" and "Follows" show to ``user``: the conversation this one follows (the
+    one chosen when it was started in the browser) when ``user`` may read it; or else the
+    latest earlier conversation with the person in the same role held by the same team, as
+    ``last_conversation`` would have chosen (imported conversations, and ones that follow a
+    conversation outside the user's scope). Always within ``Conversation.objects.visible_to
+    (user)``: never words the user may not read."""
+    visible = Conversation.objects.visible_to(user).select_related("framework_version")
     if conversation.follows_id:
-        return conversation.follows
+        followed = visible.filter(pk=conversation.follows_id).first()
+        if followed is not None:
+            return followed
     return (
-        Conversation.objects.filter(
-            subject_id=conversation.subject_id, subject_role=conversation.subject_role
+        visible.filter(
+            subject_id=conversation.subject_id,
+            subject_role=conversation.subject_role,
+            team_id=conversation.team_id,
         )
+        .exclude(pk=conversation.pk)
         .filter(
             Q(date_held__lt=conversation.date_held)
             | Q(date_held=conversation.date_held, pk__lt=conversation.pk)
         )
-        .select_related("framework_version")
         .latest_first()
         .first()
     )
 
 
-def previous_records(
-    conversation: Conversation, follows: Conversation | None = None
+def records_mapped(
+    conversation: Conversation, follows: Conversation | None
 ) -> dict[str, OutcomeRecord]:
-    """The records of the conversation this one follows, keyed by *this* conversation's outcome
-    codes (an earlier framework version's outcomes are mapped through the equivalences)."""
-    follows = follows or previous_conversation(conversation)
+    """The records of ``follows`` keyed by *this* conversation's outcome codes (an earlier
+    framework version's outcomes are mapped through the equivalences). ``follows`` must come
+    from ``previous_conversation``, which scopes it to the reader."""
     if follows is None:
         return {}
     records = (
@@ -721,3 +734,9 @@ def previous_records(
             if equivalence.later.version_id == conversation.framework_version_id:
                 mapped.setdefault(equivalence.later.code, record)
     return mapped
+
+
+def previous_records(conversation: Conversation, *, user) -> dict[str, OutcomeRecord]:
+    """ "Last time" for ``user``: the records of ``previous_conversation(conversation,
+    user=user)``, keyed by this conversation's outcome codes."""
+    return records_mapped(conversation, previous_conversation(conversation, user=user))

@@ -4,6 +4,7 @@ from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.views.decorators.http import require_safe
 
 from conversations import selectors
 from conversations.access import staff_scope
@@ -11,6 +12,7 @@ from conversations.models import Partnership, Team
 
 
 @login_required
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     """One home page that shows each of the user's roles its own section: a practitioner's
     work queue, a team leader's view of their teams' waiting work, a partnership lead's

@@ -23,7 +23,7 @@ from conversations.forms_recording import (
 )
 from conversations.models import AuditEvent, Conversation, Person
 from conversations.services import recording
-from frameworks.models import BarrierCode
+from frameworks.models import BarrierCode, Role
 
 
 def _barrier_choices() -> list[tuple[str, str]]:
@@ -69,7 +69,7 @@ def conversation_start(request: HttpRequest, person_pk: int) -> HttpResponse:
 def conversation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     conversation = get_object_or_404(
         recording.with_content(Conversation.objects.visible_to(request.user)).select_related(
-            "team", "practitioner", "completed_by", "follows"
+            "team", "practitioner", "completed_by"
         ),
         pk=pk,
     )
@@ -87,7 +87,8 @@ def conversation_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "domains": recording.records_by_domain(conversation),
             "can_edit": can_edit and not conversation.is_completed,
             "can_reopen": can_reopen,
-            **_previous(conversation),
+            **_previous(conversation, user=request.user),
+            "cared_for": _cared_for(conversation, user=request.user),
         },
     )
 
@@ -140,7 +141,8 @@ def conversation_record(request: HttpRequest, pk: int) -> HttpResponse:
                 item for section in sections for item in section["items"] if not item["open"]
             ],
             "errors": forms.errors() if request.method == "POST" else [],
-            **_previous(conversation),
+            **_previous(conversation, user=request.user),
+            "cared_for": _cared_for(conversation, user=request.user),
             "revision": conversation.revision,
         },
         status=400 if request.method == "POST" else 200,
@@ -182,13 +184,26 @@ def _back_to_card(pk: int, opened: tuple[str, str] | None) -> HttpResponse:
     return redirect(f"{target}{query}#outcome-{code}")
 
 
-def _previous(conversation: Conversation) -> dict:
-    """What the page shows as "last time": the earlier conversation and its records."""
-    earlier = recording.previous_conversation(conversation)
+def _previous(conversation: Conversation, *, user) -> dict:
+    """What the page shows as "last time" / "Follows": the earlier conversation ``user`` may
+    read, and its records (nothing from outside the user's scope)."""
+    earlier = recording.previous_conversation(conversation, user=user)
     return {
         "previous_conversation": earlier,
-        "previous": recording.previous_records(conversation, earlier) if earlier else {},
+        "previous": recording.records_mapped(conversation, earlier),
     }
+
+
+def _cared_for(conversation: Conversation, *, user) -> list[Person]:
+    """The people a carer cares for, as far as ``user`` may see them (the person's page
+    filters the same links the same way)."""
+    if conversation.subject_role != Role.CARER:
+        return []
+    return list(
+        conversation.subject.cares_for.filter(
+            pk__in=Person.objects.visible_to(user).values("pk")
+        ).order_by("ref")
+    )
 
 
 def _posted_revision(request: HttpRequest) -> int:
