@@ -143,6 +143,7 @@ AXES_HTTP_RESPONSE_CODE = 429
 if env_bool("AXES_BEHIND_PROXY", not DEBUG):
     AXES_CLIENT_IP_CALLABLE = "outcomes_site.signin.addresses.client_address_behind_proxy"
 AXES_VERBOSE = False
+AXES_ENABLE_ACCESS_FAILURE_LOG = True  # each failure listed in the admin, passwords removed
 
 # Roles that must use a second factor: StaffRole values (practitioner, team_leader,
 # partnership_lead) and "administrator" (staff users of the Django admin). Empty: nobody is
