@@ -144,6 +144,8 @@ if env_bool("AXES_BEHIND_PROXY", not DEBUG):
     AXES_CLIENT_IP_CALLABLE = "outcomes_site.signin.addresses.client_address_behind_proxy"
 AXES_VERBOSE = False
 AXES_ENABLE_ACCESS_FAILURE_LOG = True  # each failure listed in the admin, passwords removed
+# Masked in the stored form data and in log lines (passwords always are).
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "code", "csrfmiddlewaretoken"]
 
 # Roles that must use a second factor: StaffRole values (practitioner, team_leader,
 # partnership_lead) and "administrator" (staff users of the Django admin). Empty: nobody is

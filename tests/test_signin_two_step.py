@@ -307,6 +307,21 @@ def test_five_wrong_codes_sign_out_and_lock(client, partnership_lead):
     assert again.status_code == 429
 
 
+def test_a_refused_code_is_not_stored_in_the_failure_records(client, partnership_lead):
+    from axes.models import AccessAttempt, AccessFailureLog
+
+    make_totp_device(partnership_lead)
+    _sign_in(client, "lead")
+
+    client.post(reverse("two-step-verify"), {"code": "wrongrecovery1"})
+
+    attempt = AccessAttempt.objects.get(path_info=reverse("two-step-verify"))
+    assert "wrongrecovery1" not in attempt.post_data
+    assert "code=" in attempt.post_data
+    assert AccessFailureLog.objects.filter(username="lead").exists()  # listed for the admin
+    assert not AccessAttempt.objects.filter(post_data__contains=PASSWORD).exists()
+
+
 def test_anonymous_visitors_are_sent_to_sign_in(client, db):
     for name in ("two-step", "two-step-verify", "two-step-qr", "two-step-recovery-codes"):
         response = client.get(reverse(name))
