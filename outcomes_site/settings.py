@@ -76,6 +76,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "conversations.context_processors.scope",
+                "outcomes_site.signin.context_processors.second_factor",
             ],
         },
     },

@@ -66,7 +66,10 @@ def test_a_lead_without_a_device_is_sent_to_enrol_and_can_open_nothing_else(
     assert client.post(reverse("conversations:person-list")).url == reverse("two-step")
     enrol_page = client.get(reverse("two-step"))
     assert enrol_page.status_code == 200
-    assert "data-two-step-required" in enrol_page.content.decode()
+    html = enrol_page.content.decode()
+    assert "data-two-step-required" in html
+    assert reverse("conversations:person-list") not in html  # no navigation leading back here
+    assert "Cancel and sign out" in html
 
 
 def test_an_administrator_is_forced_too(client, django_user_model):
@@ -110,7 +113,9 @@ def test_a_lead_enrols_then_signs_in_with_a_code(client, partnership_lead):
     assert len(set(codes)) == 10
     device = TOTPDevice.objects.get(user=partnership_lead)
     assert device.confirmed
-    assert client.get(reverse("home")).status_code == 200  # verified by enrolling
+    home = client.get(reverse("home"))
+    assert home.status_code == 200  # verified by enrolling
+    assert reverse("conversations:person-list") in home.content.decode()  # navigation is back
 
     _sign_out(client)
     _sign_in(client, "lead")
