@@ -5,6 +5,7 @@ Production (DEBUG=false) refuses to start without a real SECRET_KEY.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -37,6 +38,11 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "crispy_forms",
     "crispy_bootstrap5",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "outcomes_site.signin",
     "frameworks",
     "conversations",
     "reporting",
@@ -49,8 +55,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "outcomes_site.signin.middleware.SecondFactorMiddleware",
+    # Last, as django-axes asks: turns a lockout into our sign-in page with its message.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "outcomes_site.urls"
@@ -66,6 +76,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "conversations.context_processors.scope",
+                "outcomes_site.signin.context_processors.second_factor",
             ],
         },
     },
@@ -81,12 +92,67 @@ DATABASES = {
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# --- Signing in (README: "Security and data protection") ---------------------------------
+
+AUTHENTICATION_BACKENDS = [
+    # django-axes first: it refuses a locked-out username or address before any password check.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": env_int("PASSWORD_MIN_LENGTH", 12)},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "outcomes_site.signin.passwords.GuessableWordPasswordValidator"},
 ]
+
+
+def _lockout_parameters(items: list[str]) -> list[str | list[str]]:
+    """``username,ip_address`` locks each separately; ``username+ip_address`` locks the pair."""
+    known = {"username", "ip_address", "user_agent"}
+    parameters: list[str | list[str]] = []
+    for item in items:
+        parts = [part.strip() for part in item.split("+")]
+        if not set(parts) <= known:
+            raise ImproperlyConfigured(
+                f"AXES_LOCKOUT_PARAMETERS: {item!r} is not made of {', '.join(sorted(known))}"
+            )
+        parameters.append(parts[0] if len(parts) == 1 else parts)
+    return parameters
+
+
+# After AXES_FAILURE_LIMIT failed sign-ins for one username (from any address), or from one
+# address (for any usernames), that username or address is refused for AXES_COOLOFF_MINUTES.
+# Wrong second-factor codes count as failed sign-ins. Unlock: `manage.py axes_reset_username
+# NAME`, `axes_reset_ip ADDRESS`, `axes_reset` (everything), or delete the "access attempt" rows
+# in the admin.
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 30))
+AXES_LOCKOUT_PARAMETERS = _lockout_parameters(
+    env_list("AXES_LOCKOUT_PARAMETERS", ["username", "ip_address"])
+)
+AXES_LOCKOUT_CALLABLE = "outcomes_site.signin.views.locked_out"
+AXES_RESET_ON_SUCCESS = False  # a success must not wipe failures recorded against others
+AXES_HTTP_RESPONSE_CODE = 429
+# Behind a reverse proxy the client's address is the last one it appends to X-Forwarded-For;
+# AXES_BEHIND_PROXY=false when gunicorn is reached directly.
+if env_bool("AXES_BEHIND_PROXY", not DEBUG):
+    AXES_CLIENT_IP_CALLABLE = "outcomes_site.signin.addresses.client_address_behind_proxy"
+AXES_VERBOSE = False
+AXES_ENABLE_ACCESS_FAILURE_LOG = True  # each failure listed in the admin, passwords removed
+# Masked in the stored form data and in log lines (passwords always are).
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "code", "csrfmiddlewaretoken"]
+
+# Roles that must use a second factor: StaffRole values (practitioner, team_leader,
+# partnership_lead) and "administrator" (staff users of the Django admin). Empty: nobody is
+# forced, everybody may still turn it on. `make run` sets it empty for the demo.
+OTP_REQUIRED_ROLES = env_list("OTP_REQUIRED_ROLES", ["partnership_lead", "administrator"])
+OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Outcomes conversations")
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"

@@ -21,6 +21,14 @@ def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _password_only_sign_in(settings):
+    """``client.force_login`` is a password-only sign-in, so tests of other features sign in
+    leads without a second factor. The sign-in tests (tests/test_signin*.py) and the browser
+    tests put the production roles back."""
+    settings.OTP_REQUIRED_ROLES = []
+
+
 @pytest.fixture
 def partnership(db):
     return PartnershipFactory(code="ORK", name="Orkney")

@@ -48,8 +48,34 @@ def demo_site(site):
     return site
 
 
+# The roles that must give a second factor, as production has them (the unit tests' root
+# conftest empties the list for ``force_login``; the browser signs in like a person does).
+PRODUCTION_OTP_REQUIRED_ROLES = ["partnership_lead", "administrator"]
+
+
+@pytest.fixture(autouse=True)
+def _second_factor_as_in_production(settings, _password_only_sign_in):
+    settings.OTP_REQUIRED_ROLES = PRODUCTION_OTP_REQUIRED_ROLES
+
+
 def log_in(page, base_url: str, username: str, password: str) -> None:
+    """Sign in through the page. A user whose role requires a second factor is given an
+    authenticator app first (as if enrolled earlier), and the code it shows is typed in."""
+    from django.contrib.auth import get_user_model
+
+    from outcomes_site.signin.policy import second_factor_required
+    from tests.two_step import code_for, make_totp_device
+
+    user = get_user_model().objects.filter(username=username).first()
+    if user is not None and second_factor_required(user):
+        make_totp_device(user)
     page.goto(f"{base_url}/accounts/login/")
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sign in").click()
+    if "/accounts/two-step/verify/" in page.url:
+        device = make_totp_device(user)
+        page.get_by_label("Code").fill(code_for(device))
+        with page.expect_navigation():
+            page.get_by_role("button", name="Continue").click()

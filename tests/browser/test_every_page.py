@@ -161,6 +161,7 @@ def _common_pages(home_shows: str = "") -> list[Visit]:
         Visit("password change", _url("password_change")),
         Visit("password change, errors", _url("password_change"), 200, "Change password"),
         Visit("password changed", _url("password_change_done")),
+        Visit("two-step sign-in", _url("two-step")),
         Visit("not found", "/no-such-page/", 404),
     ]
 
@@ -279,6 +280,7 @@ HOME_SHOWS = {
 
 COMMON = {"home", "frameworks", "framework version", "password change", "not found"}
 COMMON |= {"password change, errors"}
+COMMON |= {"two-step sign-in"}
 PEOPLE = {"people", "person", "person summary", "conversation", "conversation history"}
 REPORTS = {"dashboard", "drilldown", "drilldown, no records", "targets"}
 RECORDING = {"person edit", "person new", "conversation start", "draft", "recording", "sign-off"}
