@@ -136,6 +136,14 @@ WALK: dict[str, Row] = {
     "logout": Row(public=True, method="post", methods=frozenset({"post"}), redirect="login"),
     "password_change": Row(methods=frozenset({"get", "post", "put"})),
     "password_change_done": Row(),
+    # Two-step sign-in, for someone who has not turned it on (the walk's users have no device):
+    # the set-up page and its QR code open; verifying, the recovery codes and turning it off
+    # send them back.
+    "two-step": Row(methods=FORM),
+    "two-step-qr": Row(),
+    "two-step-verify": Row(methods=FORM, redirect="home"),
+    "two-step-recovery-codes": Row(methods=FORM, redirect="two-step"),
+    "two-step-off": Row(method="post", methods=frozenset({"post"}), redirect="two-step"),
     # Frameworks are published reference data, not personal: every signed-in role reads them.
     "frameworks:list": Row(),
     "frameworks:version-detail": Row(args=lambda world: {"framework": "users", "version": "2012"}),
