@@ -68,6 +68,7 @@ def run(args: argparse.Namespace) -> list[dict]:
                 assert response.status_code == 200, (url, response.status_code)
                 return response.content
 
+            page()  # the first opening of an imported draft adds its missing outcome records
             with CaptureQueriesContext(connection) as captured:
                 page()
             queries = len(captured)
