@@ -53,6 +53,10 @@ class ReadOnlyError(Exception):
     """The conversation is signed off: reopen it first."""
 
 
+class AlreadyOpenError(Exception):
+    """The conversation is not signed off (reopened already, or never signed off)."""
+
+
 @dataclass
 class ActionData:
     what: str
@@ -580,7 +584,7 @@ def conversation_reopen(*, conversation: Conversation, by, reason: str) -> Conve
         raise ValidationError({"reason": "Say why the conversation is being reopened."})
     locked = Conversation.objects.select_for_update().get(pk=conversation.pk)
     if locked.status != ConversationStatus.COMPLETED:
-        raise ValidationError("Only a signed-off conversation can be reopened.")
+        raise AlreadyOpenError("Only a signed-off conversation can be reopened.")
     locked.status = ConversationStatus.DRAFT
     locked.reopen_reason = reason
     locked.revision = F("revision") + 1
