@@ -40,6 +40,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 
+from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models.functions import Collate
 from django.utils import timezone
@@ -61,6 +62,7 @@ from conversations.models import (
     Person,
     Team,
 )
+from frameworks import dates
 from frameworks.models import (
     BarrierCode,
     ClientGroup,
@@ -184,6 +186,71 @@ def _choices(values: set[str]) -> str:
     return ", ".join(sorted(values))
 
 
+# How deep a line's JSON may nest: the deepest the format goes is 4 (line, outcomes, one
+# outcome, its goals, one goal); anything much deeper is not a conversation.
+MAX_DEPTH = 8
+_SHOWN = 60
+
+
+def _shown(value: Any) -> str:
+    """``repr`` of a value for a reason, cut short: a line may hold anything, of any size."""
+    text = repr(value)
+    return text if len(text) <= _SHOWN else f"{text[: _SHOWN - 1]}…"
+
+
+def _is_one_of(value: Any, allowed: set[str]) -> bool:
+    # A list or an object is not hashable: ``in`` a set would raise instead of answering.
+    return isinstance(value, str) and value in allowed
+
+
+def _text_problem(text: str) -> str:
+    if "\x00" in text:
+        return "holds a NUL character (\\u0000), which cannot be stored"
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as error:
+        return (
+            f"holds {_shown(text[error.start : error.end])}, half of a character (a lone "
+            "surrogate), which is not text"
+        )
+    return ""
+
+
+def _where(path: str) -> str:
+    return f"'{path}'" if path else "the line"
+
+
+def _shape_problems(data: Any) -> list[str]:
+    """What no field check can store, wherever it is in the line: nesting deeper than
+    ``MAX_DEPTH``, NUL characters and lone surrogates in any key or string. Walked without
+    recursion, so a deep line cannot exhaust the stack."""
+    problems: list[str] = []
+    stack: list[tuple[Any, str, int]] = [(data, "", 1)]
+    while stack and len(problems) < 10:
+        value, where, depth = stack.pop()
+        if isinstance(value, str):
+            if problem := _text_problem(value):
+                problems.append(f"{_where(where)} {problem}")
+            continue
+        if not isinstance(value, dict | list):
+            continue
+        if depth > MAX_DEPTH:
+            problems.append(f"{_where(where)} is nested more than {MAX_DEPTH} levels deep")
+            continue
+        if isinstance(value, dict):
+            items = []
+            for key, item in value.items():
+                if problem := _text_problem(key):
+                    problems.append(f"a key in {_where(where)} {problem}")
+                    continue
+                name = key if len(key) <= 40 else f"{key[:39]}…"
+                items.append((item, f"{where}.{name}" if where else name, depth + 1))
+        else:
+            items = [(item, f"{where}[{index}]", depth + 1) for index, item in enumerate(value)]
+        stack.extend(reversed(items))
+    return problems
+
+
 class _LineChecker:
     """Reads one parsed line into a ``_Row``, collecting reasons instead of stopping early."""
 
@@ -194,6 +261,9 @@ class _LineChecker:
     def check(self, data: Any, reasons: list[str]) -> _Row | None:
         if not isinstance(data, dict):
             reasons.append("a line must be a JSON object")
+            return None
+        if shape := _shape_problems(data):
+            reasons.extend(shape)
             return None
         before = len(reasons)
         external_id = self._text(data, "id", 80, reasons)
@@ -218,7 +288,7 @@ class _LineChecker:
             data, "interviewer", _INTERVIEWERS, reasons, default=InterviewerKind.PRACTITIONER
         )
         date_held = self._date(data, reasons)
-        completed_at = self._completed_at(data, status, reasons)
+        completed_at = self._completed_at(data, status, date_held, reasons)
         answers = self._answers(data, role, reasons)
         outcomes = self._outcomes(data, version_id, reasons)
         if len(reasons) > before:
@@ -276,8 +346,8 @@ class _LineChecker:
                 return default
             reasons.append(f"{where}{key!r} is missing")
             return None
-        if value not in allowed:
-            reasons.append(f"{where}{key!r} {value!r} is not one of {_choices(allowed)}")
+        if not _is_one_of(value, allowed):
+            reasons.append(f"{where}{key!r} {_shown(value)} is not one of {_choices(allowed)}")
             return None
         return value
 
@@ -333,7 +403,7 @@ class _LineChecker:
             return None
         found = self.lookups.versions.get((framework, str(version)))
         if found is None:
-            reasons.append(f"unknown framework version {framework} {version!r}")
+            reasons.append(f"unknown framework version {framework} {_shown(version)}")
             return None
         version_id, framework_role = found
         if role is not None and framework_role != role:
@@ -353,14 +423,22 @@ class _LineChecker:
                 raise ValueError
             day = date.fromisoformat(value)
         except ValueError:
-            reasons.append(f"'date' {value!r} is not a date (YYYY-MM-DD)")
+            reasons.append(f"'date' {_shown(value)} is not a date (YYYY-MM-DD)")
             return None
-        if day > self.today:
-            reasons.append(f"'date' {value} is in the future")
+        try:
+            dates.validate_plausible(day, what="The date held", today=self.today)
+        except ValidationError as error:
+            reasons.append(
+                f"'date' {value} is in the future"
+                if error.code == "future"
+                else f"'date' {value} is before {dates.EARLIEST}: check the year"
+            )
             return None
         return day
 
-    def _completed_at(self, data: dict, status: str | None, reasons: list[str]) -> datetime | None:
+    def _completed_at(
+        self, data: dict, status: str | None, held: date | None, reasons: list[str]
+    ) -> datetime | None:
         value = data.get("completed_at")
         if value is None:
             if status == ConversationStatus.COMPLETED:
@@ -371,11 +449,21 @@ class _LineChecker:
                 raise ValueError
             moment = datetime.fromisoformat(value)
         except ValueError:
-            reasons.append(f"'completed_at' {value!r} is not a date and time (ISO 8601)")
+            reasons.append(f"'completed_at' {_shown(value)} is not a date and time (ISO 8601)")
             return None
         if moment.tzinfo is None:
             reasons.append(f"'completed_at' {value!r} needs a time zone (e.g. Z)")
             return None
+        if held is not None:
+            try:
+                dates.validate_completed_at(moment, held=held)
+            except ValidationError as error:
+                reasons.append(
+                    f"'completed_at' {value!r} is in the future"
+                    if error.code == "future"
+                    else f"'completed_at' {value!r} is before the date held ({held})"
+                )
+                return None
         return moment
 
     def _answers(self, data: dict, role: str | None, reasons: list[str]) -> list[tuple[int, str]]:
@@ -389,12 +477,12 @@ class _LineChecker:
         for code, answer in measures.items():
             measure = self.lookups.measures.get(code)
             if measure is None:
-                reasons.append(f"unknown measure {code!r}")
+                reasons.append(f"unknown measure {_shown(code)}")
                 continue
             measure_id, roles = measure
-            if answer not in _ANSWERS:
+            if not _is_one_of(answer, _ANSWERS):
                 reasons.append(
-                    f"measure {code} answer {answer!r} is not one of {_choices(_ANSWERS)}"
+                    f"measure {code} answer {_shown(answer)} is not one of {_choices(_ANSWERS)}"
                 )
                 continue
             if role is not None and role not in roles:
@@ -492,8 +580,10 @@ class _LineChecker:
         value = item.get(key)
         if value is None or value == "":
             return ""
-        if value not in _OUTCOME_STATUSES:
-            reasons.append(f"{where}{key!r} {value!r} is not one of {_choices(_OUTCOME_STATUSES)}")
+        if not _is_one_of(value, _OUTCOME_STATUSES):
+            reasons.append(
+                f"{where}{key!r} {_shown(value)} is not one of {_choices(_OUTCOME_STATUSES)}"
+            )
             return ""
         return value
 
@@ -508,10 +598,14 @@ class _LineChecker:
         for code in codes:
             barrier_id = self.lookups.barriers.get(code) if isinstance(code, str) else None
             if barrier_id is None:
-                reasons.append(f"{where}unknown barrier code {code!r}")
+                reasons.append(f"{where}unknown barrier code {_shown(code)}")
             elif barrier_id not in ids:
                 ids.append(barrier_id)
         return ids
+
+
+def _refuse_constant(name: str) -> None:
+    raise ValueError(f"{name} is not a JSON number")
 
 
 def _parse(
@@ -522,9 +616,17 @@ def _parse(
         if not text.strip():
             continue
         try:
-            data = json.loads(text)
+            data = json.loads(text, parse_constant=_refuse_constant)
         except json.JSONDecodeError as error:
             yield number, None, [f"not valid JSON ({error.msg} at column {error.colno})"]
+            continue
+        except RecursionError:
+            yield number, None, [f"nested more than {MAX_DEPTH} levels deep"]
+            continue
+        except ValueError as error:
+            # Python refuses integers of more than 4,300 digits; we refuse NaN and Infinity.
+            problem = "a number has too many digits" if "digits" in str(error) else str(error)
+            yield number, None, [f"not valid JSON ({problem})"]
             continue
         reasons: list[str] = []
         row = checker.check(data, reasons)
@@ -674,7 +776,8 @@ class _Replay:
             if seekable is not None and seekable():
                 self._start = lines.tell()  # type: ignore[attr-defined]
             else:
-                self._spool = tempfile.TemporaryFile("w+", encoding="utf-8")
+                # A line of a lone surrogate is reported by the check, not refused by the spool.
+                self._spool = tempfile.TemporaryFile("w+", encoding="utf-8", errors="surrogatepass")
 
     def first(self) -> Iterator[str]:
         if self._spool is None:
