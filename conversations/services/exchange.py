@@ -691,6 +691,19 @@ def _existing_people(refs: dict[int, set[str]]) -> dict[tuple[int, str], tuple[i
     return found
 
 
+def _births(refs: dict[int, set[str]]) -> dict[tuple[int, str], date]:
+    """Dates of birth held for the people a file names: a conversation cannot be held before
+    its subject was born (the file itself never carries dates of birth)."""
+    found: dict[tuple[int, str], date] = {}
+    for partnership_id, wanted in refs.items():
+        for chunk in _chunks(sorted(wanted), _IN_CHUNK):
+            for ref, born in Person.objects.filter(
+                partnership_id=partnership_id, ref__in=chunk, date_of_birth__isnull=False
+            ).values_list("ref", "date_of_birth"):
+                found[(partnership_id, ref)] = born
+    return found
+
+
 def conversations_check(lines: Iterable[str]) -> CheckResult:
     """Parse and check every line; never writes. Queries: a fixed handful for the reference
     data plus one per 900 distinct people named in the file."""
@@ -700,6 +713,7 @@ def conversations_check(lines: Iterable[str]) -> CheckResult:
     problems: list[Problem] = []
     first_seen: dict[tuple[int, str], int] = {}
     cared_for: list[tuple[int, int, str]] = []  # line number, partnership id, ref
+    held: list[tuple[int, int, str, date]] = []  # line number, partnership id, ref, date held
     count = conversations = 0
     for number, row, reasons in _parse(lines, checker):
         count = number
@@ -724,6 +738,7 @@ def conversations_check(lines: Iterable[str]) -> CheckResult:
             subject.is_carer = True
         if row.cared_for_ref is not None:
             cared_for.append((number, row.partnership_id, row.cared_for_ref))
+        held.append((number, row.partnership_id, row.ref, row.date_held))
     del first_seen
 
     refs: dict[int, set[str]] = {}
@@ -732,6 +747,13 @@ def conversations_check(lines: Iterable[str]) -> CheckResult:
     for _, partnership_id, ref in cared_for:
         refs.setdefault(partnership_id, set()).add(ref)
     plan.people = _existing_people(refs)
+    births = _births({pid: {ref for p, ref in plan.people if p == pid} for pid in refs})
+    for number, partnership_id, ref, day in held:
+        try:
+            born = births.get((partnership_id, ref))
+            dates.validate_date_held(day, born=born, today=checker.today)
+        except ValidationError:
+            problems.append((number, f"'date' {day} is before the date of birth held for {ref!r}"))
     for number, partnership_id, ref in cared_for:
         key = (partnership_id, ref)
         if key not in plan.subjects and key not in plan.people:

@@ -5,7 +5,7 @@ cannot be right."""
 
 import copy
 import json
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.utils import timezone
@@ -20,6 +20,7 @@ from conversations.services.exchange import (
 )
 from tests.conversations.test_exchange import (
     counts,
+    existing_person_line,
     organisation,  # noqa: F401 (a fixture)
     run_failing,
     user_line,
@@ -208,3 +209,23 @@ def test_an_import_writes_the_whole_file_or_nothing(organisation, lines):  # noq
         assert counts() == before
     else:
         assert result.conversations == sum(1 for line in lines if line.strip())
+
+
+def test_a_date_before_the_date_of_birth_held_is_reported(organisation, person, tmp_path):  # noqa: F811
+    person.date_of_birth = date(2026, 5, 1)
+    person.save(update_fields=["date_of_birth"])
+    before = counts()
+
+    errors = run_failing(write(tmp_path, [user_line(), existing_person_line()]))
+
+    assert errors.splitlines() == [
+        "line 2: 'date' 2026-04-20 is before the date of birth held for 'P-1'"
+    ]
+    assert counts() == before
+
+
+def test_a_date_on_or_after_the_date_of_birth_held_is_accepted(organisation, person):  # noqa: F811
+    person.date_of_birth = date(2026, 4, 20)
+    person.save(update_fields=["date_of_birth"])
+
+    assert conversations_check([json.dumps(existing_person_line())]).ok
