@@ -162,3 +162,50 @@ def test_a_draft_in_an_impossible_year_opens_and_cannot_be_signed_off_until_corr
     draft.refresh_from_db()
     assert draft.status == ConversationStatus.COMPLETED
     assert draft.review_due == draft.default_review_due() > date(2026, 5, 14)
+
+
+PAGES = [
+    ("home", None),
+    ("conversations:person-list", None),
+    ("conversations:person-detail", "person"),
+    ("conversations:person-summary", "person"),
+    ("conversations:person-edit", "person"),
+    ("conversations:conversation-start", "person"),
+    ("conversations:conversation-detail", "conversation"),
+    ("conversations:conversation-record", "conversation"),
+    ("conversations:conversation-history", "conversation"),
+    ("conversations:conversation-complete", "conversation"),
+    ("conversations:conversation-reopen", "conversation"),
+    ("reporting:dashboard", None),
+    ("reporting:targets", None),
+]
+
+
+@pytest.mark.parametrize("held", [date(1, 1, 1), date(26, 5, 1), date(9999, 12, 31)])
+@pytest.mark.parametrize("completed", [True, False], ids=["signed-off", "draft"])
+def test_every_page_near_an_impossible_date_opens_for_every_role(
+    client,
+    make_conversation,  # noqa: F811 (the fixture imported above)
+    person,
+    practitioner,
+    team_leader,
+    partnership_lead,
+    held,
+    completed,
+):
+    odd = make_conversation(
+        person, held=date(2024, 1, 1), statuses={"feeling_safe": "achieved"}, completed=completed
+    )
+    review_due = held if held.year < 9999 else None
+    Conversation.objects.filter(pk=odd.pk).update(date_held=held, review_due=review_due)
+    objects = {"person": person.pk, "conversation": odd.pk}
+    answered = {}
+    for user in (practitioner, team_leader, partnership_lead):
+        client.force_login(user)
+        for name, about in PAGES:
+            url = reverse(name, args=[objects[about]] if about else [])
+            answered[(user.username, name)] = client.get(url).status_code
+
+    assert set(answered.values()) <= {200, 302, 403, 404}
+    assert answered[("prac", "conversations:person-detail")] == 200
+    assert answered[("lead", "conversations:conversation-detail")] == 200
