@@ -209,3 +209,51 @@ def test_every_page_near_an_impossible_date_opens_for_every_role(
     assert set(answered.values()) <= {200, 302, 403, 404}
     assert answered[("prac", "conversations:person-detail")] == 200
     assert answered[("lead", "conversations:conversation-detail")] == 200
+
+
+# --- the admin, the other way in -------------------------------------------------------------
+
+
+def _admin_form(model, rf, admin_user, instance, **changes):
+    from django.contrib import admin
+    from django.forms.models import model_to_dict
+
+    model_admin = admin.site._registry[model]
+    request = rf.post("/")
+    request.user = admin_user
+    form_class = model_admin.get_form(request, instance)
+    data = {k: v for k, v in model_to_dict(instance).items() if v is not None}
+    data = {k: [o.pk for o in v] if isinstance(v, list) else v for k, v in data.items()}
+    data.update(changes)
+    return form_class(data=data, instance=instance)
+
+
+@pytest.mark.parametrize(("born", "valid"), [("0026-01-01", False), ("1940-03-02", True)])
+def test_admin_holds_a_date_of_birth_to_the_same_rule(rf, admin_user, person, born, valid):
+    from conversations.models import Person
+
+    form = _admin_form(Person, rf, admin_user, person, date_of_birth=born)
+
+    assert form.is_valid() is valid, form.errors
+    if not valid:
+        assert "cannot be before 1 January 1900" in form.errors["date_of_birth"][0]
+
+
+@pytest.mark.parametrize(("period", "valid"), [("9999-00 Q4", False), ("2026-27 Q1", True)])
+def test_admin_holds_a_target_period_to_the_parser(
+    rf, admin_user, partnership, team_leader, period, valid
+):
+    from conversations.models import Target
+    from frameworks.models import Measure
+
+    target = Target.objects.create(
+        partnership=partnership,
+        measure=Measure.objects.get(code="NM1"),
+        period="2026-27",
+        target=80,
+        set_by=team_leader,
+    )
+
+    form = _admin_form(Target, rf, admin_user, target, period=period)
+
+    assert form.is_valid() is valid, form.errors
