@@ -1,13 +1,21 @@
 """A tampered period on every reporting page and command: the page's own error (400 or the
 form's message), never a 500."""
 
+from dataclasses import dataclass
+from datetime import date
 from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+from frameworks.periods import Period, PeriodError
+from reporting.forms import DrilldownForm
 from reporting.models import ReturnRecord
+from reporting.views.dashboard import DashboardQuery, chosen_period
+from reporting.views.returns import PeriodForm
 
 pytestmark = pytest.mark.django_db
 
@@ -97,3 +105,54 @@ def test_commands_refuse_the_period_in_words(partnership, command, period):
             stdout=StringIO(),
             stderr=StringIO(),
         )
+
+
+# --- properties: whatever text a link carries, the page's own error --------------------------
+
+
+@dataclass
+class _Query:
+    period: Period
+
+
+QUICK = settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+period_texts = st.one_of(
+    st.text(max_size=14),
+    st.builds(
+        lambda start, end, quarter: f"{start:04d}-{end:02d}{quarter}",
+        st.integers(0, 9999),
+        st.integers(0, 99),
+        st.sampled_from(["", " Q1", " Q4", " Q7"]),
+    ),
+)
+
+
+@QUICK
+@given(text=period_texts)
+def test_the_dashboard_period_is_one_with_figures_or_a_period_error(text):
+    today = date(2026, 11, 30)
+    try:
+        period = chosen_period(text, today=today)
+    except PeriodError as error:
+        assert str(error)
+    else:
+        assert period.first_day <= today
+        assert len(DashboardQuery.trend_quarters.fget(_Query(period))) > 0
+
+
+@QUICK
+@given(text=period_texts)
+def test_the_drilldown_and_return_forms_take_any_period_text(partnership, text):
+    drilldown = DrilldownForm({"barrier": "", "outcome": "", "period": text})
+    preview = PeriodForm({"period": text}, today=date(2026, 11, 30))
+
+    drilldown.is_valid()
+    assert "period" in drilldown.errors or isinstance(drilldown.cleaned_data["period"], Period)
+    if preview.is_valid():
+        assert preview.cleaned_data["period"].first_day <= date(2026, 11, 30)
+    else:
+        assert preview.errors["period"]
