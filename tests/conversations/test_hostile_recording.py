@@ -130,3 +130,29 @@ def test_bytes_that_are_not_utf8_are_answered_without_a_500(client, draft, pract
 
     assert response.status_code in (400, 409)
     assert state(draft) == before
+
+
+TEXT_FIELDS = [
+    "c-summary",
+    "o-feeling_safe-words",
+    "o-feeling_safe-helping",
+    "o-feeling_safe-barrier_words",
+    "o-feeling_safe-a-0-what",
+    "o-feeling_safe-a-0-owner",
+]
+
+
+@pytest.mark.parametrize("name", ["conversation-record", "conversation-autosave"])
+@pytest.mark.parametrize("field", TEXT_FIELDS)
+def test_a_nul_character_in_any_text_is_refused_before_the_database(
+    client, draft, practitioner, name, field
+):
+    """PostgreSQL refuses NUL in text with an exception: it must never get that far."""
+    client.force_login(practitioner)
+    before = state(draft)
+    posted = recording_post(draft, {"o-feeling_safe-matters": "on", field: "safe\x00now"})
+
+    response = client.post(reverse(f"conversations:{name}", args=[draft.pk]), posted)
+
+    assert response.status_code == 400
+    assert state(draft) == before
