@@ -17,6 +17,8 @@ from conversations.models import (
     Target,
     Team,
 )
+from frameworks.dates import validate_date_of_birth
+from frameworks.periods import Period, PeriodError
 
 User = get_user_model()
 
@@ -65,8 +67,17 @@ class UserWithMembershipsAdmin(UserAdmin):
     inlines = [*UserAdmin.inlines, MembershipInline]
 
 
+class TargetAdminForm(forms.ModelForm):
+    def clean_period(self) -> str:
+        try:
+            return str(Period.parse(self.cleaned_data["period"]))
+        except PeriodError as error:
+            raise forms.ValidationError(str(error)) from error
+
+
 @admin.register(Target)
 class TargetAdmin(admin.ModelAdmin):
+    form = TargetAdminForm
     list_display = ["__str__", "partnership", "team", "measure", "outcome_code", "period", "target"]
     list_filter = ["partnership", "period", "measure"]
     list_select_related = ["partnership", "team", "measure"]
@@ -79,8 +90,17 @@ class TargetAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
 
 
+class PersonAdminForm(forms.ModelForm):
+    def clean_date_of_birth(self):
+        born = self.cleaned_data.get("date_of_birth")
+        if born:
+            validate_date_of_birth(born)
+        return born
+
+
 @admin.register(Person)
 class PersonAdmin(admin.ModelAdmin):
+    form = PersonAdminForm
     list_display = ["ref", "name", "partnership", "client_group", "is_carer"]
     list_filter = ["partnership", "client_group", "is_carer"]
     search_fields = ["ref", "name"]

@@ -20,6 +20,7 @@ from matplotlib.figure import Figure
 
 from conversations.models import OutcomeStatus
 from conversations.selectors import StatusAtReview
+from frameworks.dates import is_plausible
 
 LEVELS: dict[str, int] = {
     OutcomeStatus.NOT_ACHIEVED: 0,
@@ -108,6 +109,10 @@ def outcomes_over_time_svg(
     nudged up or down a little within its band; the band, not the exact height, is the value.
     """
     title = title or "Outcomes over time"
+    # A date that cannot be right (year 0026, typed before dates were checked) would stretch
+    # the axis past what dates can hold: such reviews stay in the table but are not drawn.
+    left_out = [row for row in rows if not is_plausible(row.date_held)]
+    rows = [row for row in rows if is_plausible(row.date_held)]
     by_outcome: dict[str, list[StatusAtReview]] = defaultdict(list)
     labels: dict[str, str] = {}
     for row in rows:
@@ -145,6 +150,11 @@ def outcomes_over_time_svg(
     # creation date so the same data always gives the same drawing.
     with matplotlib.rc_context({"svg.fonttype": "none", "font.family": "sans-serif"}):
         figure.savefig(buffer, format="svg", metadata={"Date": None})
-    return _accessible(
-        buffer.getvalue(), chart_id=chart_id, title=title, description=describe(rows)
-    )
+    description = describe(rows)
+    if left_out:
+        description += (
+            f" Not drawn: {len(left_out)} review{'s' if len(left_out) != 1 else ''} dated "
+            f"{', '.join(sorted({row.date_held.isoformat() for row in left_out}))}, "
+            "which cannot be right; see the table."
+        )
+    return _accessible(buffer.getvalue(), chart_id=chart_id, title=title, description=description)

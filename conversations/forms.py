@@ -6,9 +6,9 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Fieldset, Layout
 from django import forms
 from django.db.models import QuerySet
-from django.utils import timezone
 
 from conversations.models import Person, Team
+from frameworks.dates import validate_date_of_birth
 
 
 class PersonForm(forms.ModelForm):
@@ -79,8 +79,8 @@ class PersonForm(forms.ModelForm):
 
     def clean_date_of_birth(self):
         born = self.cleaned_data.get("date_of_birth")
-        if born and born > timezone.localdate():
-            raise forms.ValidationError("Date of birth cannot be in the future.")
+        if born:
+            validate_date_of_birth(born)
         return born
 
     def clean(self) -> dict:

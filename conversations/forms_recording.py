@@ -29,6 +29,7 @@ from conversations.services.recording import (
     OutcomeData,
     validate_review_due,
 )
+from frameworks.dates import is_plausible, validate_date_held
 from frameworks.models import FrameworkVersion, Role
 
 STATUS_CHOICES = [("", "Not yet rated"), *OutcomeStatus.choices]
@@ -59,11 +60,8 @@ class ConversationDetailsForm(forms.ModelForm):
 
     def clean_date_held(self):
         value = self.cleaned_data["date_held"]
-        if value > timezone.localdate():
-            raise ValidationError("The date held cannot be in the future.")
-        dob = self.instance.subject.date_of_birth if self.instance.subject_id else None
-        if dob and value < dob:
-            raise ValidationError("The date held cannot be before the person's date of birth.")
+        born = self.instance.subject.date_of_birth if self.instance.subject_id else None
+        validate_date_held(value, born=born)
         return value
 
 
@@ -391,10 +389,7 @@ class StartConversationForm(forms.Form):
 
     def clean_date_held(self):
         value = self.cleaned_data["date_held"]
-        if value > timezone.localdate():
-            raise ValidationError("The date held cannot be in the future.")
-        if self.person.date_of_birth and value < self.person.date_of_birth:
-            raise ValidationError("The date held cannot be before the person's date of birth.")
+        validate_date_held(value, born=self.person.date_of_birth)
         return value
 
     def clean(self):
@@ -424,11 +419,17 @@ class SignOffForm(forms.Form):
     def __init__(self, *args, conversation: Conversation, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.conversation = conversation
-        self.fields["review_due"].initial = (
-            conversation.review_due or conversation.default_review_due()
-        )
+        # A date held that cannot be right blocks sign-off (``completion_check``) and has no
+        # review date to suggest (9999-12-31 has no twelve months after it).
+        self.held_plausible = is_plausible(conversation.date_held)
+        if self.held_plausible:
+            self.fields["review_due"].initial = (
+                conversation.review_due or conversation.default_review_due()
+            )
 
     def clean_review_due(self):
+        if not self.held_plausible:
+            raise ValidationError("Correct the date held before choosing the next review date.")
         value = self.cleaned_data["review_due"] or self.conversation.default_review_due()
         try:
             validate_review_due(review_due=value, date_held=self.conversation.date_held)

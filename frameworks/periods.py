@@ -9,7 +9,14 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-_PERIOD = re.compile(r"^(?P<start>\d{4})-(?P<end>\d{2})(?: Q(?P<quarter>[1-4]))?$")
+from frameworks.dates import EARLIEST
+
+_PERIOD = re.compile(r"^(?P<start>\d{4})-(?P<end>\d{2})(?: Q(?P<quarter>[1-4]))?$", re.ASCII)
+# Financial years a period may name: none starts before dates are plausible (1900, see
+# ``frameworks.dates``), and one far ahead keeps ``next()`` and ``last_day`` within what a
+# date can hold (``9999-00 Q4`` would end in the year 10000).
+FIRST_START_YEAR = EARLIEST.year
+LAST_START_YEAR = 2100
 
 
 class PeriodError(ValueError):
@@ -23,7 +30,7 @@ class Period:
 
     @classmethod
     def parse(cls, text: str) -> Period:
-        match = _PERIOD.match(text.strip()) if isinstance(text, str) else None
+        match = _PERIOD.fullmatch(text.strip()) if isinstance(text, str) else None
         if not match:
             raise PeriodError(
                 f"{text!r} is not a period: write a financial year such as 2026-27 "
@@ -32,6 +39,12 @@ class Period:
         start = int(match["start"])
         if (start + 1) % 100 != int(match["end"]):
             raise PeriodError(f"{text!r}: the second year must follow the first (e.g. 2026-27)")
+        if not FIRST_START_YEAR <= start <= LAST_START_YEAR:
+            raise PeriodError(
+                f"{text!r}: choose a financial year from {FIRST_START_YEAR}-"
+                f"{(FIRST_START_YEAR + 1) % 100:02d} to {LAST_START_YEAR}-"
+                f"{(LAST_START_YEAR + 1) % 100:02d}"
+            )
         quarter = int(match["quarter"]) if match["quarter"] else None
         return cls(start, quarter)
 

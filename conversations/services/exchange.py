@@ -44,6 +44,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 
+from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models.functions import Collate
 from django.utils import timezone
@@ -65,6 +66,8 @@ from conversations.models import (
     Person,
     Team,
 )
+from conversations.models.records import BACKSTOP_REVIEW_MONTHS, add_months
+from frameworks import dates
 from frameworks.models import (
     BarrierCode,
     ClientGroup,
@@ -189,6 +192,71 @@ def _choices(values: set[str]) -> str:
     return ", ".join(sorted(values))
 
 
+# How deep a line's JSON may nest: the deepest the format goes is 4 (line, outcomes, one
+# outcome, its goals, one goal); anything much deeper is not a conversation.
+MAX_DEPTH = 8
+_SHOWN = 60
+
+
+def _shown(value: Any) -> str:
+    """``repr`` of a value for a reason, cut short: a line may hold anything, of any size."""
+    text = repr(value)
+    return text if len(text) <= _SHOWN else f"{text[: _SHOWN - 1]}…"
+
+
+def _is_one_of(value: Any, allowed: set[str]) -> bool:
+    # A list or an object is not hashable: ``in`` a set would raise instead of answering.
+    return isinstance(value, str) and value in allowed
+
+
+def _text_problem(text: str) -> str:
+    if "\x00" in text:
+        return "holds a NUL character (\\u0000), which cannot be stored"
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as error:
+        return (
+            f"holds {_shown(text[error.start : error.end])}, half of a character (a lone "
+            "surrogate), which is not text"
+        )
+    return ""
+
+
+def _where(path: str) -> str:
+    return f"'{path}'" if path else "the line"
+
+
+def _shape_problems(data: Any) -> list[str]:
+    """What no field check can store, wherever it is in the line: nesting deeper than
+    ``MAX_DEPTH``, NUL characters and lone surrogates in any key or string. Walked without
+    recursion, so a deep line cannot exhaust the stack."""
+    problems: list[str] = []
+    stack: list[tuple[Any, str, int]] = [(data, "", 1)]
+    while stack and len(problems) < 10:
+        value, where, depth = stack.pop()
+        if isinstance(value, str):
+            if problem := _text_problem(value):
+                problems.append(f"{_where(where)} {problem}")
+            continue
+        if not isinstance(value, dict | list):
+            continue
+        if depth > MAX_DEPTH:
+            problems.append(f"{_where(where)} is nested more than {MAX_DEPTH} levels deep")
+            continue
+        if isinstance(value, dict):
+            items = []
+            for key, item in value.items():
+                if problem := _text_problem(key):
+                    problems.append(f"a key in {_where(where)} {problem}")
+                    continue
+                name = key if len(key) <= 40 else f"{key[:39]}…"
+                items.append((item, f"{where}.{name}" if where else name, depth + 1))
+        else:
+            items = [(item, f"{where}[{index}]", depth + 1) for index, item in enumerate(value)]
+        stack.extend(reversed(items))
+    return problems
+
+
 class _LineChecker:
     """Reads one parsed line into a ``_Row``, collecting reasons instead of stopping early."""
 
@@ -199,6 +267,9 @@ class _LineChecker:
     def check(self, data: Any, reasons: list[str]) -> _Row | None:
         if not isinstance(data, dict):
             reasons.append("a line must be a JSON object")
+            return None
+        if shape := _shape_problems(data):
+            reasons.extend(shape)
             return None
         before = len(reasons)
         external_id = self._text(data, "id", 80, reasons)
@@ -223,7 +294,7 @@ class _LineChecker:
             data, "interviewer", _INTERVIEWERS, reasons, default=InterviewerKind.PRACTITIONER
         )
         date_held = self._date(data, reasons)
-        completed_at = self._completed_at(data, status, reasons)
+        completed_at = self._completed_at(data, status, date_held, reasons)
         review_due = self._review_due(data, date_held, reasons)
         answers = self._answers(data, role, reasons)
         outcomes = self._outcomes(data, version_id, reasons)
@@ -283,8 +354,8 @@ class _LineChecker:
                 return default
             reasons.append(f"{where}{key!r} is missing")
             return None
-        if value not in allowed:
-            reasons.append(f"{where}{key!r} {value!r} is not one of {_choices(allowed)}")
+        if not _is_one_of(value, allowed):
+            reasons.append(f"{where}{key!r} {_shown(value)} is not one of {_choices(allowed)}")
             return None
         return value
 
@@ -340,7 +411,7 @@ class _LineChecker:
             return None
         found = self.lookups.versions.get((framework, str(version)))
         if found is None:
-            reasons.append(f"unknown framework version {framework} {version!r}")
+            reasons.append(f"unknown framework version {framework} {_shown(version)}")
             return None
         version_id, framework_role = found
         if role is not None and framework_role != role:
@@ -360,14 +431,22 @@ class _LineChecker:
                 raise ValueError
             day = date.fromisoformat(value)
         except ValueError:
-            reasons.append(f"'date' {value!r} is not a date (YYYY-MM-DD)")
+            reasons.append(f"'date' {_shown(value)} is not a date (YYYY-MM-DD)")
             return None
-        if day > self.today:
-            reasons.append(f"'date' {value} is in the future")
+        try:
+            dates.validate_plausible(day, what="The date held", today=self.today)
+        except ValidationError as error:
+            reasons.append(
+                f"'date' {value} is in the future"
+                if error.code == "future"
+                else f"'date' {value} is before {dates.EARLIEST}: check the year"
+            )
             return None
         return day
 
-    def _completed_at(self, data: dict, status: str | None, reasons: list[str]) -> datetime | None:
+    def _completed_at(
+        self, data: dict, status: str | None, held: date | None, reasons: list[str]
+    ) -> datetime | None:
         value = data.get("completed_at")
         if value is None:
             if status == ConversationStatus.COMPLETED:
@@ -378,11 +457,21 @@ class _LineChecker:
                 raise ValueError
             moment = datetime.fromisoformat(value)
         except ValueError:
-            reasons.append(f"'completed_at' {value!r} is not a date and time (ISO 8601)")
+            reasons.append(f"'completed_at' {_shown(value)} is not a date and time (ISO 8601)")
             return None
         if moment.tzinfo is None:
             reasons.append(f"'completed_at' {value!r} needs a time zone (e.g. Z)")
             return None
+        if held is not None:
+            try:
+                dates.validate_completed_at(moment, held=held)
+            except ValidationError as error:
+                reasons.append(
+                    f"'completed_at' {value!r} is in the future"
+                    if error.code == "future"
+                    else f"'completed_at' {value!r} is before the date held ({held})"
+                )
+                return None
         return moment
 
     @staticmethod
@@ -395,11 +484,18 @@ class _LineChecker:
                 raise ValueError
             day = date.fromisoformat(value)
         except ValueError:
-            reasons.append(f"'review_due' {value!r} is not a date (YYYY-MM-DD)")
+            reasons.append(f"'review_due' {_shown(value)} is not a date (YYYY-MM-DD)")
             return None
         if date_held is not None and day < date_held:
             reasons.append(
                 f"'review_due' {value} is before the conversation's date {date_held.isoformat()}"
+            )
+            return None
+        if date_held is not None and day > add_months(date_held, BACKSTOP_REVIEW_MONTHS):
+            # The sign-off page's rule: everyone is reviewed at least once every twelve months.
+            reasons.append(
+                f"'review_due' {value} is more than {BACKSTOP_REVIEW_MONTHS} months after the "
+                f"conversation's date {date_held.isoformat()}"
             )
             return None
         return day
@@ -415,12 +511,12 @@ class _LineChecker:
         for code, answer in measures.items():
             measure = self.lookups.measures.get(code)
             if measure is None:
-                reasons.append(f"unknown measure {code!r}")
+                reasons.append(f"unknown measure {_shown(code)}")
                 continue
             measure_id, roles = measure
-            if answer not in _ANSWERS:
+            if not _is_one_of(answer, _ANSWERS):
                 reasons.append(
-                    f"measure {code} answer {answer!r} is not one of {_choices(_ANSWERS)}"
+                    f"measure {code} answer {_shown(answer)} is not one of {_choices(_ANSWERS)}"
                 )
                 continue
             if role is not None and role not in roles:
@@ -518,8 +614,10 @@ class _LineChecker:
         value = item.get(key)
         if value is None or value == "":
             return ""
-        if value not in _OUTCOME_STATUSES:
-            reasons.append(f"{where}{key!r} {value!r} is not one of {_choices(_OUTCOME_STATUSES)}")
+        if not _is_one_of(value, _OUTCOME_STATUSES):
+            reasons.append(
+                f"{where}{key!r} {_shown(value)} is not one of {_choices(_OUTCOME_STATUSES)}"
+            )
             return ""
         return value
 
@@ -534,10 +632,14 @@ class _LineChecker:
         for code in codes:
             barrier_id = self.lookups.barriers.get(code) if isinstance(code, str) else None
             if barrier_id is None:
-                reasons.append(f"{where}unknown barrier code {code!r}")
+                reasons.append(f"{where}unknown barrier code {_shown(code)}")
             elif barrier_id not in ids:
                 ids.append(barrier_id)
         return ids
+
+
+def _refuse_constant(name: str) -> None:
+    raise ValueError(f"{name} is not a JSON number")
 
 
 def _parse(
@@ -548,9 +650,17 @@ def _parse(
         if not text.strip():
             continue
         try:
-            data = json.loads(text)
+            data = json.loads(text, parse_constant=_refuse_constant)
         except json.JSONDecodeError as error:
             yield number, None, [f"not valid JSON ({error.msg} at column {error.colno})"]
+            continue
+        except RecursionError:
+            yield number, None, [f"nested more than {MAX_DEPTH} levels deep"]
+            continue
+        except ValueError as error:
+            # Python refuses integers of more than 4,300 digits; we refuse NaN and Infinity.
+            problem = "a number has too many digits" if "digits" in str(error) else str(error)
+            yield number, None, [f"not valid JSON ({problem})"]
             continue
         reasons: list[str] = []
         row = checker.check(data, reasons)
@@ -615,6 +725,19 @@ def _existing_people(refs: dict[int, set[str]]) -> dict[tuple[int, str], tuple[i
     return found
 
 
+def _births(refs: dict[int, set[str]]) -> dict[tuple[int, str], date]:
+    """Dates of birth held for the people a file names: a conversation cannot be held before
+    its subject was born (the file itself never carries dates of birth)."""
+    found: dict[tuple[int, str], date] = {}
+    for partnership_id, wanted in refs.items():
+        for chunk in _chunks(sorted(wanted), _IN_CHUNK):
+            for ref, born in Person.objects.filter(
+                partnership_id=partnership_id, ref__in=chunk, date_of_birth__isnull=False
+            ).values_list("ref", "date_of_birth"):
+                found[(partnership_id, ref)] = born
+    return found
+
+
 def conversations_check(lines: Iterable[str]) -> CheckResult:
     """Parse and check every line; never writes. Queries: a fixed handful for the reference
     data plus one per 900 distinct people named in the file."""
@@ -624,6 +747,7 @@ def conversations_check(lines: Iterable[str]) -> CheckResult:
     problems: list[Problem] = []
     first_seen: dict[tuple[int, str], int] = {}
     cared_for: list[tuple[int, int, str]] = []  # line number, partnership id, ref
+    held: list[tuple[int, int, str, date]] = []  # line number, partnership id, ref, date held
     count = conversations = 0
     for number, row, reasons in _parse(lines, checker):
         count = number
@@ -648,6 +772,7 @@ def conversations_check(lines: Iterable[str]) -> CheckResult:
             subject.is_carer = True
         if row.cared_for_ref is not None:
             cared_for.append((number, row.partnership_id, row.cared_for_ref))
+        held.append((number, row.partnership_id, row.ref, row.date_held))
     del first_seen
 
     refs: dict[int, set[str]] = {}
@@ -656,6 +781,13 @@ def conversations_check(lines: Iterable[str]) -> CheckResult:
     for _, partnership_id, ref in cared_for:
         refs.setdefault(partnership_id, set()).add(ref)
     plan.people = _existing_people(refs)
+    births = _births({pid: {ref for p, ref in plan.people if p == pid} for pid in refs})
+    for number, partnership_id, ref, day in held:
+        try:
+            born = births.get((partnership_id, ref))
+            dates.validate_date_held(day, born=born, today=checker.today)
+        except ValidationError:
+            problems.append((number, f"'date' {day} is before the date of birth held for {ref!r}"))
     for number, partnership_id, ref in cared_for:
         key = (partnership_id, ref)
         if key not in plan.subjects and key not in plan.people:
@@ -700,7 +832,8 @@ class _Replay:
             if seekable is not None and seekable():
                 self._start = lines.tell()  # type: ignore[attr-defined]
             else:
-                self._spool = tempfile.TemporaryFile("w+", encoding="utf-8")
+                # A line of a lone surrogate is reported by the check, not refused by the spool.
+                self._spool = tempfile.TemporaryFile("w+", encoding="utf-8", errors="surrogatepass")
 
     def first(self) -> Iterator[str]:
         if self._spool is None:

@@ -34,6 +34,7 @@ from conversations.models import (
 )
 from conversations.models.records import BACKSTOP_REVIEW_MONTHS, add_months
 from conversations.selectors import drafts_of_kind
+from frameworks import dates
 from frameworks.models import BarrierCode, FrameworkVersion, Measure
 
 # Autosaves by the same person within this window are folded into one audit entry.
@@ -50,6 +51,10 @@ class ConflictError(Exception):
 
 class ReadOnlyError(Exception):
     """The conversation is signed off: reopen it first."""
+
+
+class AlreadyOpenError(Exception):
+    """The conversation is not signed off (reopened already, or never signed off)."""
 
 
 @dataclass
@@ -112,12 +117,11 @@ REPLACED_PARTS = ("barriers", "actions", "goals")
 
 
 def validate_date_held(*, date_held: date, subject: Person) -> None:
-    if date_held > timezone.localdate():
-        raise ValidationError({"date_held": "The date held cannot be in the future."})
-    if subject.date_of_birth and date_held < subject.date_of_birth:
-        raise ValidationError(
-            {"date_held": "The date held cannot be before the person's date of birth."}
-        )
+    """The plausible-date rule (``frameworks.dates``), reported against ``date_held``."""
+    try:
+        dates.validate_date_held(date_held, born=subject.date_of_birth)
+    except ValidationError as error:
+        raise ValidationError({"date_held": error.messages}) from error
 
 
 def last_conversation(subject: Person, *, role: str, team: Team) -> Conversation | None:
@@ -469,6 +473,15 @@ class CompletionCheck:
 
 def completion_check(conversation: Conversation) -> CompletionCheck:
     check = CompletionCheck()
+    if not dates.is_plausible(conversation.date_held):
+        # Held before imports and forms checked dates: correct it before it counts.
+        check.problems.append(
+            SignOffProblem(
+                f"The date held ({conversation.date_held.isoformat()}) cannot be right: "
+                "correct it before signing off.",
+                "id_c-date_held",
+            )
+        )
     records = list(
         conversation.outcome_records.select_related("outcome").prefetch_related("actions")
     )
@@ -589,7 +602,7 @@ def conversation_reopen(*, conversation: Conversation, by, reason: str) -> Conve
         raise ValidationError({"reason": "Say why the conversation is being reopened."})
     locked = Conversation.objects.select_for_update().get(pk=conversation.pk)
     if locked.status != ConversationStatus.COMPLETED:
-        raise ValidationError("Only a signed-off conversation can be reopened.")
+        raise AlreadyOpenError("Only a signed-off conversation can be reopened.")
     locked.status = ConversationStatus.DRAFT
     locked.reopen_reason = reason
     locked.revision = F("revision") + 1

@@ -339,7 +339,7 @@ def _autosaved(revision: int) -> JsonResponse:
 def conversation_complete(request: HttpRequest, pk: int) -> HttpResponse:
     conversation = _editable(request, pk)
     if conversation.is_completed:
-        return redirect("conversations:conversation-detail", pk=pk)
+        return _already_signed_off(request, conversation)
     check = recording.completion_check(conversation)
     form = SignOffForm(
         request.POST if request.method == "POST" else None, conversation=conversation
@@ -352,8 +352,8 @@ def conversation_complete(request: HttpRequest, pk: int) -> HttpResponse:
                 review_due=form.cleaned_data["review_due"],
             )
         except recording.ReadOnlyError:
-            messages.info(request, "This conversation was signed off in the meantime.")
-            return redirect("conversations:conversation-detail", pk=pk)
+            # A second quick submit, or a colleague signing off at the same moment.
+            return _already_signed_off(request, conversation)
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -371,6 +371,18 @@ def conversation_complete(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _already_signed_off(request: HttpRequest, conversation: Conversation) -> HttpResponse:
+    messages.info(request, "This conversation is already signed off.")
+    return redirect("conversations:conversation-detail", pk=conversation.pk)
+
+
+def _already_open(request: HttpRequest, conversation: Conversation) -> HttpResponse:
+    messages.info(
+        request, "This conversation is already open (not signed off): no need to reopen it."
+    )
+    return redirect("conversations:conversation-record", pk=conversation.pk)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def conversation_reopen(request: HttpRequest, pk: int) -> HttpResponse:
@@ -380,13 +392,16 @@ def conversation_reopen(request: HttpRequest, pk: int) -> HttpResponse:
     if not Conversation.objects.reopenable_by(request.user).filter(pk=pk).exists():
         raise PermissionDenied("Only a team leader of this team can reopen a conversation.")
     if not conversation.is_completed:
-        messages.info(request, "This conversation is not signed off, so it is already open.")
-        return redirect("conversations:conversation-record", pk=pk)
+        return _already_open(request, conversation)
     form = ReopenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        recording.conversation_reopen(
-            conversation=conversation, by=request.user, reason=form.cleaned_data["reason"]
-        )
+        try:
+            recording.conversation_reopen(
+                conversation=conversation, by=request.user, reason=form.cleaned_data["reason"]
+            )
+        except recording.AlreadyOpenError:
+            # A second quick submit, or another team leader reopening at the same moment.
+            return _already_open(request, conversation)
         messages.success(request, "Reopened. Changes from now on are kept in its history.")
         return redirect("conversations:conversation-record", pk=pk)
     return render(

@@ -586,6 +586,10 @@ BAD_LINES = {
         user_line(review_due="2026-05-13"),
         "'review_due' 2026-05-13 is before the conversation's date 2026-05-14",
     ),
+    "review date more than twelve months on": (
+        user_line(review_due="2027-05-15"),
+        "'review_due' 2027-05-15 is more than 12 months after the conversation's date 2026-05-14",
+    ),
     "malformed JSON": ('{"id": "ext-1", "partnership": ', "not valid JSON"),
     "not an object": ("[1, 2]", "must be a JSON object"),
     "missing field": (without("team"), "'team' is missing"),
