@@ -117,6 +117,16 @@ def _file_kind(path: Path) -> str:
     return "unknown"
 
 
+def _sqlite_outside_transaction(alias: str):
+    """The SQLite connection, refused inside a transaction: the backup API would wait for
+    that transaction's own locks for ever."""
+    connection = connections[alias]
+    if connection.in_atomic_block:
+        raise BackupError("A SQLite backup or restore cannot run inside a transaction.")
+    connection.ensure_connection()
+    return connection
+
+
 def database_backup(*, output: Path, alias: str = "default") -> Path:
     """Write a complete copy of the database to ``output``, readable only by its owner.
 
@@ -143,8 +153,7 @@ def database_backup(*, output: Path, alias: str = "default") -> Path:
                 env=env,
             )
         else:
-            connection = connections[alias]
-            connection.ensure_connection()
+            connection = _sqlite_outside_transaction(alias)
             target = sqlite3.connect(partial)
             try:
                 connection.connection.backup(target)
@@ -195,8 +204,7 @@ def database_restore(*, source: Path, alias: str = "default") -> None:
         (check,) = backup.execute("PRAGMA quick_check").fetchone()
         if check != "ok":
             raise BackupError(f"{source} is damaged: {check}")
-        connection = connections[alias]
-        connection.ensure_connection()
+        connection = _sqlite_outside_transaction(alias)
         backup.backup(connection.connection)
     except sqlite3.DatabaseError as error:
         raise BackupError(f"{source} could not be read: {error}") from error
