@@ -97,6 +97,8 @@ def _postgres_environment(alias: str) -> tuple[dict[str, str], str]:
     ):
         if conf.get(key):
             env[variable] = str(conf[key])
+    if conf.get("OPTIONS", {}).get("sslmode"):
+        env["PGSSLMODE"] = str(conf["OPTIONS"]["sslmode"])
     return env, conf["NAME"]
 
 
