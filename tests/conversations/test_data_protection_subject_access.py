@@ -1,6 +1,7 @@
 """Subject access: a partnership lead downloads everything held about one person, as JSON and
 as a readable page; every download is audited; anyone else is told the person is not found."""
 
+import datetime
 import json
 
 import pytest
@@ -16,7 +17,7 @@ from tests.conversations.data_protection_helpers import (
     WORDS,
     worded_conversation,
 )
-from tests.factories import make_team_leader
+from tests.factories import answered_conversation, make_team_leader
 
 pytestmark = pytest.mark.django_db
 
@@ -146,3 +147,21 @@ def test_person_page_offers_subject_access_to_leads_only(
         page = client.get(reverse("conversations:person-detail", args=[person.pk]))
         assert page.status_code == 200
         assert button not in page.content.decode()
+
+
+def test_page_shows_records_without_a_practitioner_and_system_events(
+    client, partnership_lead, person, team
+):
+    answered_conversation(
+        person=person, team=team, date_held=datetime.date(2026, 5, 1), answers={"NM1": "no"}
+    )
+    AuditEvent.objects.create(user=None, action=AuditAction.IMPORTED, person=person)
+    client.force_login(partnership_lead)
+
+    page = client.get(reverse(PAGE, args=[person.pk])).content.decode()
+
+    assert "Not recorded" in page
+    assert "The system" in page
+    held = json.loads(client.get(reverse(DOWNLOAD, args=[person.pk])).content)
+    assert held["conversations"][0]["practitioner"] is None
+    assert held["audit"][0]["user"] is None
