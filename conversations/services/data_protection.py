@@ -22,6 +22,7 @@ from django.db import connections, transaction
 from django.db.models import Max, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from conversations.access import staff_scope
 from conversations.models import (
     Action,
     AuditAction,
@@ -241,6 +242,12 @@ def people_for_subject_access(user) -> QuerySet[Person]:
         partnership__memberships__user=user,
         partnership__memberships__role=StaffRole.PARTNERSHIP_LEAD,
     ).distinct()
+
+
+def may_answer_subject_access(user, person: Person) -> bool:
+    """Whether ``people_for_subject_access(user)`` holds ``person``, answered from the
+    memberships already read for the request (no query of its own)."""
+    return person.partnership_id in staff_scope(user).lead_partnership_ids
 
 
 def _staff(user) -> dict | None:

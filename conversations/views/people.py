@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods
 from conversations import selectors
 from conversations.forms import PersonFilterForm, PersonForm
 from conversations.models import Conversation, Person, Team
-from conversations.services.data_protection import people_for_subject_access
+from conversations.services.data_protection import may_answer_subject_access
 from conversations.services.recording import audit_view
 
 PAGE_SIZE = 25
@@ -80,7 +80,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         pk=pk,
     )
     can_edit = Person.objects.editable_by(user).filter(pk=person.pk).exists()
-    can_subject_access = people_for_subject_access(user).filter(pk=person.pk).exists()
+    can_subject_access = may_answer_subject_access(user, person)
     conversations = (
         Conversation.objects.visible_to(user)
         .filter(subject=person)
