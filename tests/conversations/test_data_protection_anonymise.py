@@ -5,8 +5,12 @@ period; the admin action."""
 
 import datetime
 import io
+import os
+import subprocess
+import sys
 
 import pytest
+from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
@@ -300,3 +304,25 @@ def test_admin_action_asks_for_a_reason_then_anonymises(admin_client, worded_per
     event = AuditEvent.objects.get(action=AuditAction.ANONYMISED)
     assert event.user.is_superuser
     assert event.reason == "Erasure request"
+
+
+@pytest.mark.parametrize("value", ["0", "-3", "seven"])
+def test_retention_years_must_be_a_whole_number_of_at_least_one(value):
+    environment = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    environment["RETENTION_YEARS"] = value
+
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=settings.BASE_DIR,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+    assert result.returncode != 0
+    assert "RETENTION_YEARS must be" in result.stderr
+
+
+def test_retention_defaults_to_seven_years():
+    assert settings.RETENTION_YEARS == 7
