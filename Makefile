@@ -10,13 +10,15 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: help venv run serve demo migrate lint format test test-sqlite test-postgres system-deps bench lock clean vendor-axe
+.PHONY: help venv run serve demo migrate lint format test test-sqlite test-postgres system-deps bench lock clean vendor-axe backup restore
 
 help:
 	@echo "make run    set up, migrate, load frameworks and demo data, serve on http://$(HOST):$(PORT)"
 	@echo "make test   install what the tests need, lint, run the suite on SQLite and PostgreSQL"
 	@echo "make bench  benchmarks (not part of the test suite)"
 	@echo "make lint   ruff format --check and ruff check"
+	@echo "make backup [FILE=...]  back up the database (DATABASE_URL) to backups/ or FILE"
+	@echo "make restore FILE=...   replace the database with a backup (asks first)"
 	@echo "make vendor-axe  re-fetch axe-core from npm into static/vendor/axe-core (browser tests)"
 
 $(STAMP): requirements.lock pyproject.toml
@@ -42,6 +44,14 @@ DEMO_OTP_REQUIRED_ROLES ?=
 run: demo
 	@echo "Serving on http://$(HOST):$(PORT)/ — demo logins are listed in README.md"
 	OTP_REQUIRED_ROLES="$(DEMO_OTP_REQUIRED_ROLES)" $(PY) manage.py runserver $(HOST):$(PORT)
+
+# Backups hold personal data: keep them as carefully as the database (see README).
+backup: venv
+	$(PY) manage.py backup_database $(if $(FILE),--output "$(FILE)")
+
+restore: venv
+	@test -n "$(FILE)" || { echo "Usage: make restore FILE=backups/outcomes-....dump" >&2; exit 2; }
+	$(PY) manage.py restore_database "$(FILE)"
 
 lint: venv
 	$(VENV)/bin/ruff format --check .

@@ -1,9 +1,11 @@
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.template.response import TemplateResponse
 from django.utils.html import format_html, format_html_join
 
 from conversations.models import (
@@ -17,6 +19,7 @@ from conversations.models import (
     Target,
     Team,
 )
+from conversations.services.data_protection import person_anonymise
 from frameworks.dates import validate_date_of_birth
 from frameworks.periods import Period, PeriodError
 
@@ -107,6 +110,43 @@ class PersonAdmin(admin.ModelAdmin):
     list_select_related = ["partnership", "client_group"]
     filter_horizontal = ["teams", "cares_for"]
     readonly_fields = ["created_at", "updated_at"]
+    actions = ["anonymise"]
+
+    @admin.action(
+        description="Anonymise the selected people (remove names, dates of birth and words)",
+        permissions=["change"],
+    )
+    def anonymise(self, request: HttpRequest, queryset) -> TemplateResponse | None:
+        """Asks first, with a reason for the audit; counted answers and statuses are kept."""
+        error = ""
+        if request.POST.get("confirmed") == "yes":
+            reason = request.POST.get("reason", "").strip()
+            if reason:
+                results = [
+                    person_anonymise(person=person, by=request.user, reason=reason)
+                    for person in queryset
+                ]
+                done = sum(result.changed for result in results)
+                self.message_user(
+                    request,
+                    f"{done} anonymised; {len(results) - done} had nothing left to remove.",
+                    messages.SUCCESS,
+                )
+                return None
+            error = "Say why these people are being anonymised: the reason is kept in the audit."
+        return TemplateResponse(
+            request,
+            "admin/conversations/person/anonymise_confirmation.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": "Anonymise people",
+                "opts": self.model._meta,
+                "people": queryset.select_related("partnership"),
+                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+                "error": error,
+                "reason": request.POST.get("reason", ""),
+            },
+        )
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

@@ -11,6 +11,16 @@ urlpatterns = [
     path("people/<int:pk>/edit/", views.person_edit, name="person-edit"),
     path("people/<int:pk>/summary/", views.person_summary, name="person-summary"),
     path(
+        "people/<int:pk>/subject-access/",
+        views.person_subject_access,
+        name="person-subject-access",
+    ),
+    path(
+        "people/<int:pk>/subject-access.json",
+        views.person_subject_access_json,
+        name="person-subject-access-json",
+    ),
+    path(
         "people/<int:person_pk>/conversations/new/",
         views.conversation_start,
         name="conversation-start",

@@ -207,3 +207,10 @@ SUPPRESSION_THRESHOLD = env_int("SUPPRESSION_THRESHOLD", 5)
 
 # Team leaders' home page lists drafts started more than this many days ago.
 CASELOAD_OLD_DRAFT_DAYS = env_int("CASELOAD_OLD_DRAFT_DAYS", 14)
+
+# Retention: people whose last conversation was held more than this many whole years ago are
+# anonymised by `manage.py anonymise_people` (names, date of birth and words removed; the
+# counted answers kept so published returns stay reproducible).
+RETENTION_YEARS = env_int("RETENTION_YEARS", 7)
+if RETENTION_YEARS < 1:
+    raise ImproperlyConfigured(f"RETENTION_YEARS must be at least 1, not {RETENTION_YEARS}")

@@ -182,6 +182,9 @@ WALK: dict[str, Row] = {
     "conversations:person-detail": Row(args=_person, allowed=READERS),
     "conversations:person-edit": Row(args=_person, methods=FORM, allowed=TEAM_STAFF),
     "conversations:person-summary": Row(args=_person, allowed=READERS),
+    # Everything held about a person: their partnership's leads only (everyone else 404s).
+    "conversations:person-subject-access": Row(args=_person, allowed=frozenset({"lead"})),
+    "conversations:person-subject-access-json": Row(args=_person, allowed=frozenset({"lead"})),
     "conversations:conversation-start": Row(
         args=lambda world: {"person_pk": world.person.pk}, methods=FORM, allowed=TEAM_STAFF
     ),

@@ -370,6 +370,8 @@ class AuditAction(models.TextChoices):
     COMPLETED = "completed", "Signed off"
     REOPENED = "reopened", "Reopened"
     IMPORTED = "imported", "Imported"
+    SUBJECT_ACCESS = "subject_access", "Downloaded everything held (subject access)"
+    ANONYMISED = "anonymised", "Anonymised (name, date of birth and words removed)"
 
 
 class AuditEvent(models.Model):

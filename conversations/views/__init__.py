@@ -1,3 +1,7 @@
+from conversations.views.data_protection import (
+    person_subject_access,
+    person_subject_access_json,
+)
 from conversations.views.home import home
 from conversations.views.people import (
     person_create,
@@ -29,5 +33,7 @@ __all__ = [
     "person_detail",
     "person_edit",
     "person_list",
+    "person_subject_access",
+    "person_subject_access_json",
     "person_summary",
 ]

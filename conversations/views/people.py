@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods
 from conversations import selectors
 from conversations.forms import PersonFilterForm, PersonForm
 from conversations.models import Conversation, Person, Team
+from conversations.services.data_protection import may_answer_subject_access
 from conversations.services.recording import audit_view
 
 PAGE_SIZE = 25
@@ -79,6 +80,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         pk=pk,
     )
     can_edit = Person.objects.editable_by(user).filter(pk=person.pk).exists()
+    can_subject_access = may_answer_subject_access(user, person)
     conversations = (
         Conversation.objects.visible_to(user)
         .filter(subject=person)
@@ -110,6 +112,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "person": person,
             "can_edit": can_edit,
+            "can_subject_access": can_subject_access,
             "conversations": conversations,
             "outcome_charts": charts,
         },

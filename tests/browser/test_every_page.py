@@ -222,6 +222,9 @@ def _staff_pages(username: str) -> list[Visit]:
         )
     if username == "partnershiplead":
         pages.append(Visit("returns", _url("reporting:return-list")))
+        pages.append(
+            Visit("subject access", _url("conversations:person-subject-access", person.pk))
+        )
     return pages
 
 
@@ -292,7 +295,7 @@ ROLES = {
     "anonymous": {"sign in", "sign in, errors", "not found"},
     "practitioner": COMMON | PEOPLE | REPORTS | RECORDING | {"reopen refused"},
     "teamleader": COMMON | PEOPLE | REPORTS | RECORDING | TARGET_FORMS | {"reopen"},
-    "partnershiplead": COMMON | PEOPLE | REPORTS | TARGET_FORMS | {"returns"},
+    "partnershiplead": COMMON | PEOPLE | REPORTS | TARGET_FORMS | {"returns", "subject access"},
     "admin": COMMON,
 }
 
