@@ -43,7 +43,7 @@ ROOT = BENCH_DIR.parent
 DATABASES = ("sqlite", "postgres")
 
 # In the order they run. A later one may rely on data left by an earlier one.
-BENCHMARKS: list[str] = ["bench_import", "bench_reporting", "bench_pages"]
+BENCHMARKS: list[str] = ["bench_import", "bench_reporting", "bench_pages", "bench_load"]
 
 
 def _modules(only: list[str] | None) -> list[Any]:
