@@ -621,15 +621,6 @@ def conversation_reopen(*, conversation: Conversation, by, reason: str) -> Conve
     return locked
 
 
-def audit_view(*, user, person: Person | None = None, conversation: Conversation | None = None):
-    AuditEvent.objects.create(
-        user=user,
-        action=AuditAction.VIEWED_CONVERSATION if conversation else AuditAction.VIEWED_PERSON,
-        person=person or (conversation.subject if conversation else None),
-        conversation=conversation,
-    )
-
-
 FIELD_LABELS = {
     "date_held": "Date held",
     "interviewer": "Interviewer",
