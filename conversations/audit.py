@@ -12,6 +12,8 @@ Sign-ins, failed sign-ins and lockouts are recorded here by signal receivers, co
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -20,6 +22,7 @@ from django.core.validators import validate_ipv46_address
 from django.http import HttpRequest
 
 from conversations.models import AuditAction, AuditEvent, Conversation, Person
+from conversations.services.data_protection import WORD_CHANGE_KEYS, WORD_CHANGE_SUFFIXES
 from outcomes_site.signin.addresses import client_address_behind_proxy
 
 
@@ -75,6 +78,65 @@ def audit(
 def ids_of(objects: Iterable[Any]) -> list[int]:
     """The primary keys of what a page showed, in the order shown."""
     return [obj.pk for obj in objects]
+
+
+# --- Changes to a conversation --------------------------------------------------------------
+
+# What ``changes`` holds for a text field: that it changed, never the words before or after.
+WORDS_CHANGED = ["changed"]
+
+
+def is_words(key: str) -> bool:
+    return key in WORD_CHANGE_KEYS or key.endswith(WORD_CHANGE_SUFFIXES)
+
+
+def without_words(changes: dict[str, list]) -> dict[str, list]:
+    """``changes`` as the audit keeps them: ``[before, after]`` for statuses, dates, flags and
+    codes; ``["changed"]`` for anything written in words."""
+    return {key: WORDS_CHANGED if is_words(key) else value for key, value in changes.items()}
+
+
+@dataclass
+class HistoryEntry:
+    """One entry of a conversation's history as read: an audit row, or a run of consecutive
+    saves by one person folded together (``event`` is the latest of them)."""
+
+    event: AuditEvent
+    changes: dict[str, list] = field(default_factory=dict)
+    saves: int = 1
+
+
+def _merge(earlier: dict[str, list], later: dict[str, list]) -> dict[str, list]:
+    merged = dict(earlier)
+    for key, value in later.items():
+        if value == WORDS_CHANGED or merged.get(key) == WORDS_CHANGED:
+            merged[key] = WORDS_CHANGED
+        else:
+            merged[key] = [merged[key][0] if key in merged else value[0], value[-1]]
+    return {k: v for k, v in merged.items() if v == WORDS_CHANGED or v[0] != v[-1]}
+
+
+def folded_history(events: Iterable[AuditEvent], *, window: timedelta) -> list[HistoryEntry]:
+    """Newest first, as ``events`` come: consecutive changes to a draft never signed off, by
+    one person, each within ``window`` of the one before, read as one entry. Only the display
+    folds; every row stays in the audit."""
+    entries: list[HistoryEntry] = []
+    for event in reversed(list(events)):
+        last = entries[-1] if entries else None
+        if (
+            last is not None
+            and event.action == AuditAction.CHANGED == last.event.action
+            and not event.after_sign_off
+            and not last.event.after_sign_off
+            and event.user_id == last.event.user_id
+            and event.at - last.event.at < window
+        ):
+            last.changes = _merge(last.changes, event.changes)
+            last.event = event
+            last.saves += 1
+        else:
+            entries.append(HistoryEntry(event=event, changes=dict(event.changes)))
+    return entries[::-1]
 
 
 # --- Sign-in ---------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from conversations import selectors
-from conversations.audit import audit
+from conversations.audit import WORDS_CHANGED, audit, folded_history
 from conversations.forms_recording import (
     RecordingForms,
     ReopenForm,
@@ -412,6 +412,18 @@ def conversation_reopen(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _change_row(key: str, value: list, conversation: Conversation, labels: dict) -> dict:
+    label = recording.change_label(key, conversation, labels)
+    if value == WORDS_CHANGED:
+        return {"label": label, "before": "", "after": "", "words": True}
+    before, after = value
+    return {
+        "label": label,
+        "before": recording.display_value(key, before),
+        "after": recording.display_value(key, after),
+    }
+
+
 # What happened to a conversation (its writes); reads of it are in the audit, not its history.
 HISTORY_ACTIONS = [
     AuditAction.CREATED,
@@ -438,17 +450,14 @@ def conversation_history(request: HttpRequest, pk: int) -> HttpResponse:
     labels = recording.outcome_labels(conversation)
     entries = [
         {
-            "event": event,
+            "event": entry.event,
+            "saves": entry.saves,
             "changes": [
-                {
-                    "label": recording.change_label(key, conversation, labels),
-                    "before": recording.display_value(key, before),
-                    "after": recording.display_value(key, after),
-                }
-                for key, (before, after) in event.changes.items()
+                _change_row(key, value, conversation, labels)
+                for key, value in entry.changes.items()
             ],
         }
-        for event in events
+        for entry in folded_history(events, window=recording.AUDIT_FOLD_WINDOW)
     ]
     audit(action=AuditAction.VIEWED_HISTORY, request=request, conversation=conversation)
     return render(
