@@ -71,6 +71,21 @@ admin.site.unregister(User)
 class UserWithMembershipsAdmin(UserAdmin):
     inlines = [*UserAdmin.inlines, MembershipInline]
 
+    def get_deleted_objects(self, objs, request: HttpRequest):
+        """A user named in the audit cannot be deleted (the audit must say who did what):
+        say so, and how to stop them signing in instead."""
+        found = super().get_deleted_objects(objs, request)
+        protected = found[3]
+        if protected:
+            self.message_user(
+                request,
+                "A user who appears in the audit cannot be deleted: the audit must keep who "
+                "did what. Deactivate them instead: open the user, untick “Active” and save. "
+                "They can then no longer sign in.",
+                messages.ERROR,
+            )
+        return found
+
 
 class TargetAdminForm(forms.ModelForm):
     def clean_period(self) -> str:

@@ -405,11 +405,12 @@ class AuditEvent(models.Model):
     """
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
+    # A user named in the audit is deactivated, never deleted: the audit keeps who did it.
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         related_name="audit_events",
     )
     action = models.CharField(max_length=30, choices=AuditAction.choices)
