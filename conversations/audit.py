@@ -26,7 +26,8 @@ from conversations.services.data_protection import WORD_CHANGE_KEYS, WORD_CHANGE
 from outcomes_site.signin.addresses import client_address_behind_proxy
 
 
-def _address(request: HttpRequest | None) -> str | None:
+def client_address(request: HttpRequest | None) -> str | None:
+    """Where a request came from, for the audit: an IP address, or None."""
     if request is None:
         return None
     address = client_address_behind_proxy(request)
@@ -71,7 +72,7 @@ def audit(
         changes=changes or {},
         reason=reason,
         after_sign_off=after_sign_off,
-        ip_address=_address(request),
+        ip_address=client_address(request),
     )
 
 

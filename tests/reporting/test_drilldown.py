@@ -343,6 +343,7 @@ def test_opening_the_words_is_audited_once_per_person_shown(client, team_leader,
     events = AuditEvent.objects.filter(action="viewed_drilldown")
     assert {e.person for e in events} == {first.conversation.subject, second.conversation.subject}
     assert all(e.user == team_leader and e.conversation is None for e in events)
+    assert all(e.ip_address == "127.0.0.1" for e in events)
     assert (
         events[0].reason == f"“Feeling safe”: not achieved at review — {team.name}, 2026-27, page 1"
     )
