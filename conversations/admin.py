@@ -8,7 +8,9 @@ from django.http import HttpRequest
 from django.template.response import TemplateResponse
 from django.utils.html import format_html, format_html_join
 
+from conversations.audit import audit, ids_of
 from conversations.models import (
+    AuditAction,
     AuditEvent,
     Conversation,
     Goal,
@@ -69,6 +71,21 @@ admin.site.unregister(User)
 class UserWithMembershipsAdmin(UserAdmin):
     inlines = [*UserAdmin.inlines, MembershipInline]
 
+    def get_deleted_objects(self, objs, request: HttpRequest):
+        """A user named in the audit cannot be deleted (the audit must say who did what):
+        say so, and how to stop them signing in instead."""
+        found = super().get_deleted_objects(objs, request)
+        protected = found[3]
+        if protected:
+            self.message_user(
+                request,
+                "A user who appears in the audit cannot be deleted: the audit must keep who "
+                "did what. Deactivate them instead: open the user, untick “Active” and save. "
+                "They can then no longer sign in.",
+                messages.ERROR,
+            )
+        return found
+
 
 class TargetAdminForm(forms.ModelForm):
     def clean_period(self) -> str:
@@ -101,8 +118,38 @@ class PersonAdminForm(forms.ModelForm):
         return born
 
 
+class AuditedAdminMixin:
+    """Reading personal data in the admin is recorded like reading it anywhere else: the list
+    (with the ids of the rows shown) and each record opened."""
+
+    def changelist_view(self, request: HttpRequest, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        changelist = getattr(response, "context_data", {}) or {}
+        shown = changelist.get("cl")
+        if shown is not None:
+            audit(
+                action=AuditAction.ADMIN_VIEWED,
+                request=request,
+                detail={"model": self.model._meta.label_lower, "ids": ids_of(shown.result_list)},
+            )
+        return response
+
+    def change_view(self, request: HttpRequest, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        obj = (getattr(response, "context_data", {}) or {}).get("original")
+        if obj is not None and request.method in ("GET", "HEAD"):
+            audit(
+                action=AuditAction.ADMIN_VIEWED,
+                request=request,
+                person=obj if isinstance(obj, Person) else None,
+                conversation=obj if isinstance(obj, Conversation) else None,
+                detail={"model": self.model._meta.label_lower, "ids": [obj.pk]},
+            )
+        return response
+
+
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(AuditedAdminMixin, admin.ModelAdmin):
     form = PersonAdminForm
     list_display = ["ref", "name", "partnership", "client_group", "is_carer"]
     list_filter = ["partnership", "client_group", "is_carer"]
@@ -232,7 +279,7 @@ class OutcomeRecordAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Conversation)
-class ConversationAdmin(ReadOnlyAdmin):
+class ConversationAdmin(AuditedAdminMixin, ReadOnlyAdmin):
     list_display = [
         "external_id",
         "subject",

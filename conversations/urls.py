@@ -10,6 +10,7 @@ urlpatterns = [
     path("people/<int:pk>/", views.person_detail, name="person-detail"),
     path("people/<int:pk>/edit/", views.person_edit, name="person-edit"),
     path("people/<int:pk>/summary/", views.person_summary, name="person-summary"),
+    path("people/<int:pk>/access/", views.person_access, name="person-access"),
     path(
         "people/<int:pk>/subject-access/",
         views.person_subject_access,

@@ -1,4 +1,4 @@
-from reporting.views import dashboard, drilldown, returns, targets
+from reporting.views import audit, dashboard, drilldown, returns, targets
 
 app_name = "reporting"
 
@@ -7,4 +7,5 @@ urlpatterns = [
     *drilldown.urlpatterns,
     *targets.urlpatterns,
     *returns.urlpatterns,
+    *audit.urlpatterns,
 ]

@@ -174,6 +174,8 @@ WALK: dict[str, Row] = {
     "reporting:return-download": Row(
         args=lambda world: {"pk": world.record.pk}, allowed=frozenset({"lead"})
     ),
+    # The partnership's audit, for its lead (another partnership's lead gets their own).
+    "reporting:audit-download": Row(query=lambda world: "period=2025-26", allowed=LEADS),
     # People of team East.
     "conversations:person-list": Row(
         query=lambda world: f"team={world.person.teams.get().pk}", allowed=READERS
@@ -185,6 +187,7 @@ WALK: dict[str, Row] = {
     # Everything held about a person: their partnership's leads only (everyone else 404s).
     "conversations:person-subject-access": Row(args=_person, allowed=frozenset({"lead"})),
     "conversations:person-subject-access-json": Row(args=_person, allowed=frozenset({"lead"})),
+    "conversations:person-access": Row(args=_person, allowed=frozenset({"lead"})),
     "conversations:conversation-start": Row(
         args=lambda world: {"person_pk": world.person.pk}, methods=FORM, allowed=TEAM_STAFF
     ),

@@ -372,21 +372,45 @@ class AuditAction(models.TextChoices):
     IMPORTED = "imported", "Imported"
     SUBJECT_ACCESS = "subject_access", "Downloaded everything held (subject access)"
     ANONYMISED = "anonymised", "Anonymised (name, date of birth and words removed)"
+    VIEWED_HISTORY = "viewed_history", "Read a conversation's history"
+    VIEWED_SUMMARY = "viewed_summary", "Opened a printable summary"
+    VIEWED_PEOPLE_LIST = "viewed_people_list", "Listed or searched people"
+    VIEWED_COVERAGE_LIST = "viewed_coverage_list", "Listed people with no review in a year"
+    VIEWED_ACCESS_LOG = "viewed_access_log", "Read who has accessed a person's record"
+    DOWNLOADED_CSV = "downloaded_csv", "Downloaded a dashboard table"
+    DOWNLOADED_AUDIT = "downloaded_audit", "Downloaded the partnership's audit"
+    PRODUCED_RETURN = "produced_return", "Produced a national return"
+    DOWNLOADED_RETURN = "downloaded_return", "Downloaded a national return"
+    EXPORTED = "exported", "Exported conversations (command line)"
+    PERSON_CREATED = "person_created", "Added a person"
+    PERSON_CHANGED = "person_changed", "Changed a person's details"
+    TARGET_CREATED = "target_created", "Set a target"
+    TARGET_CHANGED = "target_changed", "Changed a target"
+    TARGET_DELETED = "target_deleted", "Removed a target"
+    SIGNED_IN = "signed_in", "Signed in"
+    SIGN_IN_FAILED = "sign_in_failed", "Failed to sign in"
+    LOCKED_OUT = "locked_out", "Locked out after failed sign-ins"
+    ADMIN_VIEWED = "admin_viewed", "Read personal data in the admin"
 
 
 class AuditEvent(models.Model):
     """Append-only: who did what to which record, and when (and why, for reopening).
 
     ``changes`` maps a field (``outcome:<code>.<field>`` for outcome parts) to
-    ``[before, after]``.
+    ``[before, after]``; since issue 8 a text field maps to ``["changed"]`` (the words stay in
+    the record, never in its audit). ``detail`` holds ids and names of things (a table, a
+    period, the ids of the people a list showed), never anyone's words. ``ip_address`` is the
+    client's address as the reverse proxy saw it. Rows are written only through
+    ``conversations.audit.audit`` and never updated (PostgreSQL refuses it by trigger).
     """
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
+    # A user named in the audit is deactivated, never deleted: the audit keeps who did it.
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         related_name="audit_events",
     )
     action = models.CharField(max_length=30, choices=AuditAction.choices)
@@ -403,6 +427,8 @@ class AuditEvent(models.Model):
     after_sign_off = models.BooleanField(default=False)
     reason = models.TextField(blank=True)
     changes = models.JSONField(default=dict, blank=True)
+    detail = models.JSONField(default=dict, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
 
     class Meta:
         ordering = ["-at", "-pk"]

@@ -13,6 +13,7 @@ import re
 import shutil
 import sqlite3
 import subprocess
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
@@ -438,6 +439,24 @@ class Anonymisation:
         return any(self.removed.values())
 
 
+@contextmanager
+def _audit_rewrite_allowed():
+    """On PostgreSQL the audit table refuses UPDATE (migration 0010) except while
+    ``audit.anonymising`` is on: set it for the rewrite of old rows' words only, inside this
+    transaction, and turn it off again straight after."""
+    connection = connections[AuditEvent.objects.db]
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT set_config('audit.anonymising', 'on', true)")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT set_config('audit.anonymising', 'off', true)")
+
+
 @transaction.atomic
 def person_anonymise(*, person: Person, by=None, reason: str) -> Anonymisation:
     """Remove ``person``'s name, date of birth and every word recorded about them (their
@@ -463,12 +482,13 @@ def person_anonymise(*, person: Person, by=None, reason: str) -> Anonymisation:
     removed["goals"] = _replace_words(Goal.objects.filter(record__in=records), "words")
     removed["actions"] = _replace_words(Action.objects.filter(record__in=records), "what")
     audit_scrubbed = 0
-    for event in AuditEvent.objects.filter(Q(person=person) | Q(conversation__subject=person)):
-        scrubbed = _scrub_changes(event.changes)
-        if scrubbed != event.changes:
-            event.changes = scrubbed
-            event.save(update_fields=["changes"])
-            audit_scrubbed += 1
+    with _audit_rewrite_allowed():
+        for event in AuditEvent.objects.filter(Q(person=person) | Q(conversation__subject=person)):
+            scrubbed = _scrub_changes(event.changes)
+            if scrubbed != event.changes:
+                event.changes = scrubbed
+                event.save(update_fields=["changes"])
+                audit_scrubbed += 1
     removed["audit_changes"] = audit_scrubbed
     result = Anonymisation(person=person, removed=removed)
     if result.changed:

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from conversations.audit import audit, without_words
 from conversations.models import (
     Action,
     Answer,
@@ -37,7 +38,7 @@ from conversations.selectors import drafts_of_kind
 from frameworks import dates
 from frameworks.models import BarrierCode, FrameworkVersion, Measure
 
-# Autosaves by the same person within this window are folded into one audit entry.
+# Autosaves by the same person within this window are folded into one history entry.
 AUDIT_FOLD_WINDOW = timedelta(minutes=15)
 
 
@@ -388,32 +389,15 @@ def conversation_save(
 
 
 def _audit_change(*, conversation: Conversation, by, changes: dict) -> None:
-    """Record a change. Consecutive saves by one person of a draft never signed off fold into
-    one entry (autosave would otherwise write one every few seconds); once a conversation has
-    been signed off, every change is kept as its own entry with the reopening reason."""
-    after_sign_off = conversation.reopen_reason != ""
-    if not after_sign_off:
-        last = AuditEvent.objects.filter(conversation=conversation).order_by("-at", "-pk").first()
-        if (
-            last is not None
-            and last.action == AuditAction.CHANGED
-            and last.user_id == getattr(by, "pk", None)
-            and timezone.now() - last.at < AUDIT_FOLD_WINDOW
-        ):
-            merged = dict(last.changes)
-            for key, (before, after) in changes.items():
-                first_before = merged[key][0] if key in merged else before
-                merged[key] = [first_before, after]
-            last.changes = {k: v for k, v in merged.items() if v[0] != v[1]}
-            last.save(update_fields=["changes"])
-            return
-    AuditEvent.objects.create(
-        user=by,
+    """Append a row for every save, autosaves included: nothing already recorded is rewritten
+    (the history page folds consecutive autosaves for reading). The person's words stay in the
+    record, never in its audit: a text field is only recorded as ``["changed"]``."""
+    audit(
         action=AuditAction.CHANGED,
-        person_id=conversation.subject_id,
+        user=by,
         conversation=conversation,
-        changes=changes,
-        after_sign_off=after_sign_off,
+        changes=without_words(changes),
+        after_sign_off=conversation.reopen_reason != "",
         reason=conversation.reopen_reason,
     )
 
@@ -619,15 +603,6 @@ def conversation_reopen(*, conversation: Conversation, by, reason: str) -> Conve
         changes={"status": ["completed", "draft"]},
     )
     return locked
-
-
-def audit_view(*, user, person: Person | None = None, conversation: Conversation | None = None):
-    AuditEvent.objects.create(
-        user=user,
-        action=AuditAction.VIEWED_CONVERSATION if conversation else AuditAction.VIEWED_PERSON,
-        person=person or (conversation.subject if conversation else None),
-        conversation=conversation,
-    )
 
 
 FIELD_LABELS = {

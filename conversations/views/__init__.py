@@ -1,3 +1,4 @@
+from conversations.views.audit import person_access
 from conversations.views.data_protection import (
     person_subject_access,
     person_subject_access_json,
@@ -21,6 +22,7 @@ from conversations.views.recording import (
 )
 
 __all__ = [
+    "person_access",
     "conversation_autosave",
     "conversation_complete",
     "conversation_detail",

@@ -15,10 +15,10 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods
 
 from conversations import selectors
+from conversations.audit import audit, ids_of
 from conversations.forms import PersonFilterForm, PersonForm
-from conversations.models import Conversation, Person, Team
+from conversations.models import AuditAction, Conversation, Person, Team
 from conversations.services.data_protection import may_answer_subject_access
-from conversations.services.recording import audit_view
 
 PAGE_SIZE = 25
 
@@ -52,6 +52,7 @@ def person_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    audit(action=AuditAction.VIEWED_PEOPLE_LIST, request=request, detail={"people": ids_of(page)})
     return render(
         request,
         "conversations/person_list.html",
@@ -105,7 +106,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         }
         for history in histories
     ]
-    audit_view(user=user, person=person)
+    audit(action=AuditAction.VIEWED_PERSON, request=request, person=person)
     return render(
         request,
         "conversations/person_detail.html",
@@ -127,7 +128,7 @@ def person_summary(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     person = get_object_or_404(Person.objects.visible_to(user), pk=pk)
     summaries = selectors.person_summary(person, user=user)
-    audit_view(user=user, person=person)
+    audit(action=AuditAction.VIEWED_SUMMARY, request=request, person=person)
     return render(
         request,
         "conversations/person_summary.html",
@@ -157,6 +158,7 @@ def person_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         person = _save_person(request, form)
         if person is not None:
+            audit(action=AuditAction.PERSON_CREATED, request=request, person=person)
             messages.success(request, f"Added {person.ref}.")
             return redirect("conversations:person-detail", pk=person.pk)
     return render(request, "conversations/person_form.html", {"form": form, "person": None})
@@ -172,6 +174,12 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         saved = _save_person(request, form)
         if saved is not None:
+            audit(
+                action=AuditAction.PERSON_CHANGED,
+                request=request,
+                person=saved,
+                detail={"fields": sorted(form.changed_data)},
+            )
             messages.success(request, f"Saved changes to {saved.ref}.")
             return redirect("conversations:person-detail", pk=saved.pk)
     return render(

@@ -15,13 +15,14 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from conversations import selectors
+from conversations.audit import WORDS_CHANGED, audit, folded_history
 from conversations.forms_recording import (
     RecordingForms,
     ReopenForm,
     SignOffForm,
     StartConversationForm,
 )
-from conversations.models import AuditEvent, Conversation, Person
+from conversations.models import AuditAction, AuditEvent, Conversation, Person
 from conversations.services import recording
 from frameworks.models import BarrierCode, Role
 
@@ -73,7 +74,7 @@ def conversation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         pk=pk,
     )
-    recording.audit_view(user=request.user, conversation=conversation)
+    audit(action=AuditAction.VIEWED_CONVERSATION, request=request, conversation=conversation)
     can_edit = Conversation.objects.editable_by(request.user).filter(pk=pk).exists()
     can_reopen = (
         conversation.is_completed
@@ -411,6 +412,29 @@ def conversation_reopen(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _change_row(key: str, value: list, conversation: Conversation, labels: dict) -> dict:
+    label = recording.change_label(key, conversation, labels)
+    if value == WORDS_CHANGED:
+        return {"label": label, "before": "", "after": "", "words": True}
+    before, after = value
+    return {
+        "label": label,
+        "before": recording.display_value(key, before),
+        "after": recording.display_value(key, after),
+    }
+
+
+# What happened to a conversation (its writes); reads of it are in the audit, not its history.
+HISTORY_ACTIONS = [
+    AuditAction.CREATED,
+    AuditAction.CHANGED,
+    AuditAction.COMPLETED,
+    AuditAction.REOPENED,
+    AuditAction.IMPORTED,
+    AuditAction.ANONYMISED,
+]
+
+
 @login_required
 @require_safe
 def conversation_history(request: HttpRequest, pk: int) -> HttpResponse:
@@ -420,26 +444,22 @@ def conversation_history(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         pk=pk,
     )
-    events = (
-        AuditEvent.objects.filter(conversation=conversation)
-        .exclude(action="viewed_conversation")
-        .select_related("user")
-    )
+    events = AuditEvent.objects.filter(
+        conversation=conversation, action__in=HISTORY_ACTIONS
+    ).select_related("user")
     labels = recording.outcome_labels(conversation)
     entries = [
         {
-            "event": event,
+            "event": entry.event,
+            "saves": entry.saves,
             "changes": [
-                {
-                    "label": recording.change_label(key, conversation, labels),
-                    "before": recording.display_value(key, before),
-                    "after": recording.display_value(key, after),
-                }
-                for key, (before, after) in event.changes.items()
+                _change_row(key, value, conversation, labels)
+                for key, value in entry.changes.items()
             ],
         }
-        for event in events
+        for entry in folded_history(events, window=recording.AUDIT_FOLD_WINDOW)
     ]
+    audit(action=AuditAction.VIEWED_HISTORY, request=request, conversation=conversation)
     return render(
         request,
         "conversations/conversation_history.html",

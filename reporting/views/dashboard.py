@@ -26,7 +26,8 @@ from django.urls import NoReverseMatch, URLPattern, path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from conversations.models import ConversationType, InterviewerKind, Team
+from conversations.audit import audit, ids_of
+from conversations.models import AuditAction, ConversationType, InterviewerKind, Team
 from frameworks.models import BarrierCode, ClientGroup, Role
 from frameworks.periods import Period, PeriodError, default_period, last_quarters
 from reporting.access import ReportingReach, reporting_reach, resolve_scope
@@ -473,7 +474,21 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "coverage_since": coverage_since(query.today),
         "tables": TABLES,
     }
+    audit(
+        action=AuditAction.VIEWED_COVERAGE_LIST,
+        request=request,
+        detail={**_audit_scope(query), "people": ids_of(context["coverage"])},
+    )
     return render(request, "reporting/dashboard.html", context)
+
+
+def _audit_scope(query: DashboardQuery) -> dict[str, str]:
+    """Which figures were read, for the audit: the partnership, the team if one, the period."""
+    return {
+        "partnership": query.scope.partnership.code,
+        "team": query.team_code or "",
+        "period": str(query.period),
+    }
 
 
 # --- CSV downloads --------------------------------------------------------------------------
@@ -586,6 +601,11 @@ def dashboard_download(request: HttpRequest, table: str) -> HttpResponse:
     except PeriodError as problem:
         return HttpResponseBadRequest(str(problem))
     header, rows = _table_csv(query, table)
+    audit(
+        action=AuditAction.DOWNLOADED_CSV,
+        request=request,
+        detail={**_audit_scope(query), "table": table},
+    )
     where = query.team_code or query.scope.partnership.code
     period = str(query.period).replace(" ", "-")
     return _csv_response(f"{table}-{where}-{period}.csv", header, rows)

@@ -20,6 +20,7 @@ from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from conversations.audit import client_address
 from conversations.models import Action, AuditAction, AuditEvent, Conversation
 from frameworks.models import BarrierCode
 from frameworks.periods import Period, PeriodError
@@ -62,14 +63,23 @@ def figure_words(*, outcome_label: str | None, status: str, barrier: BarrierCode
     return ", with ".join(parts)
 
 
-def audit_drilldown(*, user, page: Page, scope: Scope, period: Period, figure: str) -> None:
+def audit_drilldown(
+    *, request: HttpRequest, page: Page, scope: Scope, period: Period, figure: str
+) -> None:
     """One ``viewed_drilldown`` entry per person whose words are on the page (one query).
     The conversation is left empty: the entry belongs to the person's trail, not to the
     conversation's change history."""
     people = dict.fromkeys(record.conversation.subject for record in page)
     reason = f"{figure} — {scope.label}, {period}, page {page.number}"
+    address = client_address(request)
     AuditEvent.objects.bulk_create(
-        AuditEvent(user=user, action=AuditAction.VIEWED_DRILLDOWN, person=person, reason=reason)
+        AuditEvent(
+            user=request.user,
+            action=AuditAction.VIEWED_DRILLDOWN,
+            person=person,
+            reason=reason,
+            ip_address=address,
+        )
         for person in people
     )
 
@@ -107,7 +117,7 @@ def drilldown(request: HttpRequest) -> HttpResponse:
     figure = figure_words(
         outcome_label=getattr(form, "outcome_label", None), status=data["status"], barrier=barrier
     )
-    audit_drilldown(user=request.user, page=page, scope=scope, period=period, figure=figure)
+    audit_drilldown(request=request, page=page, scope=scope, period=period, figure=figure)
     query = request.GET.copy()
     query.pop("page", None)
     hidden = {k: v for k, v in request.GET.items() if k in ("outcome", "status", "barrier", "team")}

@@ -14,7 +14,8 @@ from django.urls import URLPattern, path
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from conversations.models import Partnership
+from conversations.audit import audit
+from conversations.models import AuditAction, Partnership
 from frameworks.periods import Period, PeriodError, default_period
 from reporting.access import led_partnership_or_404
 from reporting.figures import suppression_threshold
@@ -77,6 +78,16 @@ class ReturnForm(PeriodForm):
                 "period that has ended.",
             )
         return data
+
+
+def return_audit_detail(record: ReturnRecord) -> dict[str, object]:
+    """What the audit keeps of a return produced or downloaded (browser or command line)."""
+    return {
+        "return": record.pk,
+        "partnership": record.partnership.code,
+        "period": record.period,
+        "format": record.format,
+    }
 
 
 def _attachment(record: ReturnRecord) -> HttpResponse:
@@ -172,6 +183,7 @@ def return_produce_view(request: HttpRequest) -> HttpResponse:
         by=request.user,
         today=day,
     )
+    audit(action=AuditAction.PRODUCED_RETURN, request=request, detail=return_audit_detail(record))
     return _attachment(record)
 
 
@@ -182,6 +194,7 @@ def return_download(request: HttpRequest, pk: int) -> HttpResponse:
     record = get_object_or_404(
         ReturnRecord.objects.for_partnership(partnership).select_related("partnership"), pk=pk
     )
+    audit(action=AuditAction.DOWNLOADED_RETURN, request=request, detail=return_audit_detail(record))
     return _attachment(record)
 
 

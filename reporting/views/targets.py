@@ -17,7 +17,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from conversations.access import staff_scope
-from conversations.models import Target
+from conversations.audit import audit
+from conversations.models import AuditAction, Target
 from reporting.access import reporting_reach
 from reporting.forms import TargetForm
 from reporting.targets import (
@@ -79,13 +80,28 @@ def _save(form: TargetForm, target: Target, *, by) -> bool:
     return True
 
 
+def _audit_target(request: HttpRequest, action: AuditAction, target: Target) -> None:
+    audit(
+        action=action,
+        request=request,
+        detail={
+            "target": target.pk,
+            "partnership": target.partnership_id,
+            "team": target.team_id,
+            "period": target.period,
+        },
+    )
+
+
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def target_create(request: HttpRequest) -> HttpResponse:
     if not can_set_targets(request.user):
         raise PermissionDenied("Only team leaders and partnership leads set targets.")
     form = TargetForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid() and _save(form, Target(), by=request.user):
+    target = Target()
+    if request.method == "POST" and form.is_valid() and _save(form, target, by=request.user):
+        _audit_target(request, AuditAction.TARGET_CREATED, target)
         messages.success(request, "Target saved.")
         return redirect("reporting:targets")
     return render(request, "reporting/target_form.html", {"form": form, "target": None})
@@ -97,6 +113,7 @@ def target_edit(request: HttpRequest, pk: int) -> HttpResponse:
     target = get_object_or_404(targets_editable_by(request.user), pk=pk)
     form = TargetForm(request.POST or None, user=request.user, instance=target)
     if request.method == "POST" and form.is_valid() and _save(form, target, by=request.user):
+        _audit_target(request, AuditAction.TARGET_CHANGED, target)
         messages.success(request, "Target changed.")
         return redirect("reporting:targets")
     return render(request, "reporting/target_form.html", {"form": form, "target": target})
@@ -110,6 +127,7 @@ def target_delete(request: HttpRequest, pk: int) -> HttpResponse:
         pk=pk,
     )
     if request.method == "POST":
+        _audit_target(request, AuditAction.TARGET_DELETED, target)
         target.delete()
         messages.success(request, "Target removed.")
         return redirect("reporting:targets")

@@ -225,6 +225,7 @@ def _staff_pages(username: str) -> list[Visit]:
         pages.append(
             Visit("subject access", _url("conversations:person-subject-access", person.pk))
         )
+        pages.append(Visit("who has accessed", _url("conversations:person-access", person.pk)))
     return pages
 
 
@@ -295,7 +296,11 @@ ROLES = {
     "anonymous": {"sign in", "sign in, errors", "not found"},
     "practitioner": COMMON | PEOPLE | REPORTS | RECORDING | {"reopen refused"},
     "teamleader": COMMON | PEOPLE | REPORTS | RECORDING | TARGET_FORMS | {"reopen"},
-    "partnershiplead": COMMON | PEOPLE | REPORTS | TARGET_FORMS | {"returns", "subject access"},
+    "partnershiplead": COMMON
+    | PEOPLE
+    | REPORTS
+    | TARGET_FORMS
+    | {"returns", "subject access", "who has accessed"},
     "admin": COMMON,
 }
 

@@ -274,7 +274,7 @@ def test_a_bad_link_still_leads_back_to_the_dashboard_it_came_from(client, team_
     assert back.startswith(reverse("reporting:dashboard") + "?")
     assert "period=2026-27+Q1" in back and f"team={team.code}" in back
     assert "Back to the dashboard" in response.content.decode()
-    assert not AuditEvent.objects.exists()
+    assert not AuditEvent.objects.filter(action="viewed_drilldown").exists()
 
 
 # --- nothing to show, and the way back ------------------------------------------------------
@@ -343,10 +343,11 @@ def test_opening_the_words_is_audited_once_per_person_shown(client, team_leader,
     events = AuditEvent.objects.filter(action="viewed_drilldown")
     assert {e.person for e in events} == {first.conversation.subject, second.conversation.subject}
     assert all(e.user == team_leader and e.conversation is None for e in events)
+    assert all(e.ip_address == "127.0.0.1" for e in events)
     assert (
         events[0].reason == f"“Feeling safe”: not achieved at review — {team.name}, 2026-27, page 1"
     )
     assert events[0].get_action_display() == "Read their words behind a report figure"
     # Nothing shown, nobody's words read: no entry.
     client.get(URL, {**NOT_ACHIEVED, "period": "2025-26"})
-    assert AuditEvent.objects.count() == 2
+    assert AuditEvent.objects.filter(action="viewed_drilldown").count() == 2

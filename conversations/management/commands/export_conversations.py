@@ -2,7 +2,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from conversations.models import Partnership
+from conversations.audit import audit
+from conversations.models import AuditAction, Partnership
 from conversations.services.exchange import conversations_export
 from frameworks.periods import Period, PeriodError
 
@@ -49,5 +50,14 @@ class Command(BaseCommand):
             except OSError as error:
                 raise CommandError(f"Cannot write {output}: {error}") from error
             self.stderr.write(f"Exported {count} conversation(s) to {output}.")
+        audit(
+            action=AuditAction.EXPORTED,
+            detail={
+                "command": "export_conversations",
+                "partnership": found.code,
+                "period": str(parsed) if parsed else "",
+                "conversations": count,
+            },
+        )
         if count == 0:
             self.stderr.write(f"No conversations to export for {partnership}.")

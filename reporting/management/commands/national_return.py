@@ -4,10 +4,12 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
-from conversations.models import Partnership
+from conversations.audit import audit
+from conversations.models import AuditAction, Partnership
 from frameworks.periods import Period, PeriodError
 from reporting.models import ReturnFormat
 from reporting.returns import incomplete_warning, return_produce
+from reporting.views.returns import return_audit_detail
 
 
 class Command(BaseCommand):
@@ -52,6 +54,11 @@ class Command(BaseCommand):
         # A return that could not be written was not produced: keep no record of it.
         with transaction.atomic():
             record = return_produce(partnership=found, period=parsed, format=format, by=by)
+            audit(
+                action=AuditAction.PRODUCED_RETURN,
+                user=by,
+                detail={**return_audit_detail(record), "command": "national_return"},
+            )
             if record.period_incomplete:
                 self.stderr.write(
                     f"Warning: {incomplete_warning(parsed)} The return is recorded as produced "
