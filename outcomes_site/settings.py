@@ -84,6 +84,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "conversations.context_processors.scope",
                 "outcomes_site.signin.context_processors.second_factor",
+                "outcomes_site.sessions.session_timeout",
             ],
         },
     },
@@ -195,6 +196,8 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 60 * 60)
 SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 30)
+# The recording page warns this many seconds before an idle session ends.
+SESSION_IDLE_WARNING_SECONDS = env_int("SESSION_IDLE_WARNING_SECONDS", 120)
 if SESSION_IDLE_MINUTES < 1:
     raise ImproperlyConfigured(
         f"SESSION_IDLE_MINUTES must be at least 1, not {SESSION_IDLE_MINUTES}"
