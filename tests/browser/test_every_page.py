@@ -244,6 +244,14 @@ def _pages_for(role: str) -> list[Visit]:
     return _staff_pages(role)
 
 
+def inject_axe(page: Page) -> None:
+    """axe-core by URL, from the site's own static files: the Content-Security-Policy
+    (script-src 'self') refuses the inline script ``add_script_tag(path=...)`` would write."""
+    assert AXE.exists()
+    site = urlsplit(page.url)
+    page.add_script_tag(url=f"{site.scheme}://{site.netloc}{settings.STATIC_URL}{AXE_STATIC}")
+
+
 def _check_page(page: Page, url: str, visit: Visit) -> list[str]:
     problems = []
     response = page.goto(url)
@@ -258,11 +266,7 @@ def _check_page(page: Page, url: str, visit: Visit) -> list[str]:
         problems.append(f"{visit.name} {url}: expected HTTP {visit.status}, got {got}")
     if visit.shows and not page.locator(visit.shows).count():
         problems.append(f"{visit.name} {url}: shows nothing matching {visit.shows}")
-    # By URL, from the site's own static files: the Content-Security-Policy (script-src
-    # 'self') refuses the inline script add_script_tag(path=...) would write.
-    assert AXE.exists()
-    site = urlsplit(url)
-    page.add_script_tag(url=f"{site.scheme}://{site.netloc}{settings.STATIC_URL}{AXE_STATIC}")
+    inject_axe(page)
     for width in WIDTHS:
         page.set_viewport_size({"width": width, "height": HEIGHT})
         sizes = page.evaluate(OVERFLOW)
