@@ -79,9 +79,34 @@ def _prefix_ids(svg: str, prefix: str) -> str:
     return re.sub(r'xlink:href="#([^"]+)"', rf'xlink:href="#{prefix}-\1"', svg)
 
 
+_STYLE_ELEMENT = re.compile(r"<style[^>]*>(.*?)</style>", re.S)
+_STYLE_ATTRIBUTE = re.compile(r'\sstyle="([^"]*)"')
+_DECLARATION = re.compile(r"^\s*([a-z-]+)\s*:\s*(.*?)\s*$")
+
+
+def _attributes(declarations: str) -> str:
+    """CSS declarations (``fill: #000; stroke-width: 0.8``) as SVG presentation attributes."""
+    pairs = (_DECLARATION.match(part) for part in declarations.split(";") if part.strip())
+    return "".join(f' {match[1]}="{match[2]}"' for match in pairs if match)
+
+
+def _without_inline_styles(svg: str) -> str:
+    """Presentation attributes instead of ``style`` attributes and the ``<style>`` element:
+    the page's Content-Security-Policy (style-src 'self') blocks inline styles, and every
+    property matplotlib writes (fill, stroke…, font-size, font-family, text-anchor) is also an
+    SVG attribute. Its one rule, ``*{stroke-linejoin: round; stroke-linecap: butt}``, becomes
+    attributes of the root, which every element inherits unless it sets its own."""
+    rules = "; ".join(
+        re.sub(r"^[^{]*\{|\}\s*$", "", rule.strip()) for rule in _STYLE_ELEMENT.findall(svg)
+    )
+    svg = _STYLE_ELEMENT.sub("", svg)
+    svg = _STYLE_ATTRIBUTE.sub(lambda match: _attributes(match[1]), svg)
+    return svg.replace("<svg", "<svg" + _attributes(rules), 1)
+
+
 def _accessible(svg: str, *, chart_id: str, title: str, description: str) -> str:
     svg = svg[svg.index("<svg") :]
-    svg = _prefix_ids(svg, chart_id)
+    svg = _without_inline_styles(_prefix_ids(svg, chart_id))
     opening_end = svg.index(">") + 1
     opening = svg[:opening_end]
     # Scale with the page instead of keeping matplotlib's fixed size in points.

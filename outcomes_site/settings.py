@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "axes",
+    "csp",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
@@ -58,6 +59,12 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "outcomes_site.middleware.PermissionsPolicyMiddleware",
+    "outcomes_site.middleware.NoStoreMiddleware",
+    # After messages (it says why someone was signed out), before anything that answers for
+    # a signed-in user.
+    "outcomes_site.middleware.IdleTimeoutMiddleware",
     "outcomes_site.signin.middleware.SecondFactorMiddleware",
     # Last, as django-axes asks: turns a lockout into our sign-in page with its message.
     "axes.middleware.AxesMiddleware",
@@ -77,6 +84,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "conversations.context_processors.scope",
                 "outcomes_site.signin.context_processors.second_factor",
+                "outcomes_site.sessions.session_timeout",
             ],
         },
     },
@@ -181,7 +189,33 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 SESSION_COOKIE_HTTPONLY = True
+# --- Sessions and headers (README: "Sessions and headers") --------------------------------
+# A session ends with the browser, after SESSION_IDLE_MINUTES without a request
+# (outcomes_site.middleware.IdleTimeoutMiddleware), and at the latest SESSION_COOKIE_AGE
+# seconds after signing in.
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 60 * 60)
+SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 30)
+# The recording page warns this many seconds before an idle session ends.
+SESSION_IDLE_WARNING_SECONDS = env_int("SESSION_IDLE_WARNING_SECONDS", 120)
+if SESSION_IDLE_MINUTES < 1:
+    raise ImproperlyConfigured(
+        f"SESSION_IDLE_MINUTES must be at least 1, not {SESSION_IDLE_MINUTES}"
+    )
+# Nothing inline: every script and style is a file under static/ (charts' SVG is drawn with
+# presentation attributes, not style attributes: conversations/charts.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from conversations import views as conversation_views
+from outcomes_site import sessions
 from outcomes_site.signin import views as signin_views
 
 admin.site.site_header = "Outcomes conversations — administration"
@@ -31,6 +32,7 @@ urlpatterns = [
         name="two-step-recovery-codes",
     ),
     path("accounts/two-step/off/", signin_views.two_step_off, name="two-step-off"),
+    path("accounts/keep-alive/", sessions.keep_alive, name="keep-alive"),
     path("frameworks/", include("frameworks.urls")),
     path("reports/", include("reporting.urls")),
     path("", include("conversations.urls")),

@@ -144,6 +144,8 @@ WALK: dict[str, Row] = {
     "two-step-verify": Row(methods=FORM, redirect="home"),
     "two-step-recovery-codes": Row(methods=FORM, redirect="two-step"),
     "two-step-off": Row(method="post", methods=frozenset({"post"}), redirect="two-step"),
+    # The recording page's keep-alive while someone types: every signed-in role's own session.
+    "keep-alive": Row(method="post", methods=frozenset({"post"})),
     # Frameworks are published reference data, not personal: every signed-in role reads them.
     "frameworks:list": Row(),
     "frameworks:version-detail": Row(args=lambda world: {"framework": "users", "version": "2012"}),

@@ -8,7 +8,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Page, expect
 
 from conversations.demo import DEMO_PASSWORD
-from tests.browser.test_every_page import AXE, AXE_TAGS, RUN_AXE
+from tests.browser.test_every_page import AXE_TAGS, RUN_AXE, inject_axe
 from tests.two_step import code_for
 
 
@@ -21,7 +21,7 @@ def _password_step(page: Page, base_url: str, username: str, password: str) -> N
 
 
 def _axe_violations(page: Page) -> list[str]:
-    page.add_script_tag(path=str(AXE))
+    inject_axe(page)
     return [violation["id"] for violation in page.evaluate(RUN_AXE, AXE_TAGS)]
 
 
