@@ -8,6 +8,8 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Two workers: the machine has two cores, and browser tests spend much of their time waiting.
+PYTEST_WORKERS ?= 2
 PYTEST_ARGS ?=
 
 .PHONY: help venv run serve demo migrate lint format test test-sqlite test-postgres system-deps bench lock clean vendor-axe backup restore
@@ -80,11 +82,11 @@ test: venv system-deps lint
 
 test-sqlite: venv
 	@echo "== Test suite on SQLite =="
-	env -u DATABASE_URL $(VENV)/bin/pytest $(PYTEST_ARGS)
+	env -u DATABASE_URL $(VENV)/bin/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 test-postgres: venv
 	@echo "== Test suite on PostgreSQL (throwaway cluster) =="
-	.ci/with-postgres $(VENV)/bin/pytest $(PYTEST_ARGS)
+	.ci/with-postgres $(VENV)/bin/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 bench: venv system-deps
 	$(PY) bench/run.py
