@@ -21,6 +21,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_ipv46_address
 from django.http import HttpRequest
 
+from conversations import request_address
 from conversations.models import AuditAction, AuditEvent, Conversation, Person
 from conversations.services.data_protection import WORD_CHANGE_KEYS, WORD_CHANGE_SUFFIXES
 from outcomes_site.signin.addresses import client_address_behind_proxy
@@ -174,3 +175,18 @@ def audit_locked_out(sender, request, username, ip_address, **kwargs) -> None:
         user=user,
         detail={"known_account": user is not None},
     )
+
+
+class RequestAddressMiddleware:
+    """Makes the client's address known to every audit row written while answering a request
+    (see ``conversations.request_address``)."""
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest):
+        token = request_address.set_for_request(client_address(request))
+        try:
+            return self.get_response(request)
+        finally:
+            request_address.reset(token)

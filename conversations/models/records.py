@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from conversations import request_address
 from conversations.models.organisation import Partnership, StaffRole, Team
 from conversations.models.people import Person
 from frameworks.models import Role
@@ -435,3 +436,10 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.get_action_display()}"
+
+    def save(self, *args, **kwargs) -> None:
+        # A row written while answering a request, however deep in a service, says where the
+        # request came from (``RequestAddressMiddleware``).
+        if self._state.adding and self.ip_address is None:
+            self.ip_address = request_address.current()
+        super().save(*args, **kwargs)

@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from conversations.models import AuditAction, AuditEvent, Target
-from frameworks.models import Measure
+from frameworks.models import FrameworkVersion, Measure
 from tests.factories import PersonFactory, answered_conversation, client_group, start_conversation
 
 pytestmark = pytest.mark.django_db
@@ -287,3 +287,41 @@ def test_admin_reads_of_people_and_conversations_are_recorded(
     ]
     assert events[1].person == person
     assert events[3].conversation == conversation
+
+
+def test_rows_written_by_the_recording_services_say_where_the_request_came_from(
+    client, practitioner, team, person
+):
+    """Starting, saving and signing off write their rows deep inside the services: the
+    request's address reaches them all the same."""
+    from conversations.models import Conversation
+    from tests.conversations.recording_helpers import recording_post
+
+    client.force_login(practitioner)
+    where = {"REMOTE_ADDR": "198.51.100.7"}
+    started = client.post(
+        reverse("conversations:conversation-start", args=[person.pk]),
+        {
+            "role": "user",
+            "type": "assessment",
+            "team": team.pk,
+            "framework_version": FrameworkVersion.objects.get(
+                framework__code="users", version="2012"
+            ).pk,
+            "date_held": "2026-05-14",
+            "interviewer": "practitioner",
+        },
+        **where,
+    )
+    assert started.status_code == 302
+    conversation = Conversation.objects.get(subject=person)
+    data = recording_post(conversation, {"o-feeling_safe-matters": "on"})
+    client.post(
+        reverse("conversations:conversation-autosave", args=[conversation.pk]), data, **where
+    )
+
+    rows = AuditEvent.objects.filter(
+        conversation=conversation, action__in=[AuditAction.CREATED, AuditAction.CHANGED]
+    )
+    assert sorted(rows.values_list("action", flat=True)) == ["changed", "created"]
+    assert set(rows.values_list("ip_address", flat=True)) == {"198.51.100.7"}
