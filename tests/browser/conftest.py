@@ -64,7 +64,7 @@ def log_in(page, base_url: str, username: str, password: str) -> None:
     from django.contrib.auth import get_user_model
 
     from outcomes_site.signin.policy import second_factor_required
-    from tests.two_step import code_for, make_totp_device
+    from tests.two_step import make_totp_device, type_code
 
     user = get_user_model().objects.filter(username=username).first()
     if user is not None and second_factor_required(user):
@@ -75,7 +75,4 @@ def log_in(page, base_url: str, username: str, password: str) -> None:
     with page.expect_navigation():
         page.get_by_role("button", name="Sign in").click()
     if "/accounts/two-step/verify/" in page.url:
-        device = make_totp_device(user)
-        page.get_by_label("Code").fill(code_for(device))
-        with page.expect_navigation():
-            page.get_by_role("button", name="Continue").click()
+        type_code(page, make_totp_device(user))

@@ -9,7 +9,7 @@ from playwright.sync_api import Page, expect
 
 from conversations.demo import DEMO_PASSWORD
 from tests.browser.test_every_page import AXE_TAGS, RUN_AXE, inject_axe
-from tests.two_step import code_for
+from tests.two_step import type_code
 
 
 def _password_step(page: Page, base_url: str, username: str, password: str) -> None:
@@ -57,8 +57,7 @@ def test_a_lead_sets_up_two_step_sign_in_then_signs_in_with_a_code(page: Page, d
     device = TOTPDevice.objects.get(user__username="partnershiplead")
     device.throttling_failure_count = 0  # django-otp makes a wrong code wait a second
     device.save(update_fields=["throttling_failure_count"])
-    page.get_by_label("Code").fill(code_for(device))
-    page.get_by_role("button", name="Continue").click()
+    type_code(page, device)
     expect(page.get_by_role("heading", name="Your partnership")).to_be_visible()
 
     page.get_by_role("button", name="Sign out").click()
