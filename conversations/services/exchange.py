@@ -198,6 +198,17 @@ MAX_DEPTH = 8
 _SHOWN = 60
 
 
+def _iso_day(value: Any, key: str, reasons: list[str]) -> date | None:
+    """A ``YYYY-MM-DD`` day, or ``None`` with the reason added."""
+    try:
+        if not isinstance(value, str) or len(value) != 10:
+            raise ValueError
+        return date.fromisoformat(value)
+    except ValueError:
+        reasons.append(f"'{key}' {_shown(value)} is not a date (YYYY-MM-DD)")
+        return None
+
+
 def _shown(value: Any) -> str:
     """``repr`` of a value for a reason, cut short: a line may hold anything, of any size."""
     text = repr(value)
@@ -426,12 +437,8 @@ class _LineChecker:
         if value is None:
             reasons.append("'date' is missing")
             return None
-        try:
-            if not isinstance(value, str) or len(value) != 10:
-                raise ValueError
-            day = date.fromisoformat(value)
-        except ValueError:
-            reasons.append(f"'date' {_shown(value)} is not a date (YYYY-MM-DD)")
+        day = _iso_day(value, "date", reasons)
+        if day is None:
             return None
         try:
             dates.validate_plausible(day, what="The date held", today=self.today)
@@ -479,12 +486,8 @@ class _LineChecker:
         value = data.get("review_due")
         if value is None:
             return None
-        try:
-            if not isinstance(value, str) or len(value) != 10:
-                raise ValueError
-            day = date.fromisoformat(value)
-        except ValueError:
-            reasons.append(f"'review_due' {_shown(value)} is not a date (YYYY-MM-DD)")
+        day = _iso_day(value, "review_due", reasons)
+        if day is None:
             return None
         if date_held is not None and day < date_held:
             reasons.append(
