@@ -23,6 +23,8 @@ HEAVY = [
     "reporting.selectors",
     "reporting.views.dashboard",
     "conversations.views",
+    "conversations.templatetags.conversation_tags",  # loaded by compiling the templates
+    "conversations.context_processors",
 ]
 REPORT = """
 import json, sys
