@@ -211,7 +211,15 @@ def run(args: argparse.Namespace) -> list[dict]:
     warnings.filterwarnings("ignore", message="No directory at")
     rows: list[dict] = []
     if not generated_partnerships():
-        generate(args.conversations)
+        made = generate(args.conversations)
+        rows.append(
+            {
+                "benchmark": "generate data set",
+                "n": made.conversations,
+                "seconds": round(made.seconds, 1),
+                "per_second": round(made.conversations / made.seconds),
+            }
+        )
     named = name_people()  # a data set generated before people had names
     if named:
         rows.append({"benchmark": "name the generated people (older data set)", "n": named})
