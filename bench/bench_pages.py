@@ -13,7 +13,9 @@ Django's test client (DEBUG off) on the data set ``bench/generate.py`` makes (pa
 - the returns page (the lead: its preview of the latest complete quarter, and of the year);
 - the first request of a fresh worker: a new Python process imports
   ``outcomes_site.wsgi`` (timed as ``import_s``) and sends the lead's dashboard straight
-  through the WSGI application (``seconds``, then ``second_s`` for its second request).
+  through the WSGI application (``seconds``, then ``second_s`` for its second request). One
+  untimed worker first, then ``--fresh-workers`` timed; compiled bytecode is kept between them
+  (in a folder of the system's temporary folder), as an installed site has it.
 
 Each page is opened once to warm up, once more to count its queries, then ``--repeats`` times:
 ``seconds`` is the median, ``min_s`` the fastest, ``kb`` the size of the response. Queries must
@@ -30,6 +32,7 @@ import re
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import warnings
 from collections.abc import Callable
@@ -91,7 +94,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--fresh-workers",
         type=int,
         default=5,
-        help="Fresh worker processes started for the first-request row (default 5)",
+        help="Fresh worker processes timed for the first-request row, after one untimed "
+        "(default 5)",
+    )
+    parser.add_argument(
+        "--analyze",
+        action="store_true",
+        help="ANALYZE the database before timing the pages (PostgreSQL; for a data set "
+        "generated before the generator did)",
     )
 
 
@@ -172,12 +182,15 @@ def _fresh_worker(user, url: str) -> dict:
     client.force_login(user)
     cookie = f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
     path, _, query = url.partition("?")
-    env = dict(os.environ)
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     env.update(
         {
             "DJANGO_SETTINGS_MODULE": "load_settings",  # static files without collectstatic
             "ALLOWED_HOSTS": "testserver",
             "PYTHONPATH": os.pathsep.join([str(ROOT), str(BENCH_DIR)]),
+            # Compiled bytecode kept between workers, as an installed site has it, but
+            # outside the source and the virtualenv.
+            "PYTHONPYCACHEPREFIX": str(Path(tempfile.gettempdir()) / "outcomes-bench-pycache"),
         }
     )
     result = subprocess.run(
@@ -198,6 +211,7 @@ def _fresh_worker(user, url: str) -> dict:
 
 def run(args: argparse.Namespace) -> list[dict]:
     from django.contrib.auth import get_user_model
+    from django.db import connection
     from django.db.models import Count
     from django.test import Client
     from django.test.utils import override_settings
@@ -220,6 +234,11 @@ def run(args: argparse.Namespace) -> list[dict]:
                 "per_second": round(made.conversations / made.seconds),
             }
         )
+    if args.analyze and connection.vendor == "postgresql":
+        start = time.perf_counter()
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+        rows.append({"benchmark": "ANALYZE", "seconds": round(time.perf_counter() - start, 1)})
     named = name_people()  # a data set generated before people had names
     if named:
         rows.append({"benchmark": "name the generated people (older data set)", "n": named})
@@ -345,6 +364,7 @@ def run(args: argparse.Namespace) -> list[dict]:
                 }
             )
             print(f"  {rows[-1]['seconds']:8.4f} s  {page.name}", file=sys.stderr, flush=True)
+    _fresh_worker(lead, dashboard)  # warm-up: compiles the bytecode the others read
     workers = [_fresh_worker(lead, dashboard) for _ in range(args.fresh_workers)]
     rows.append(
         {
