@@ -11,6 +11,8 @@ PORT ?= 8000
 # Two workers: the machine has two cores, and browser tests spend much of their time waiting.
 PYTEST_WORKERS ?= 2
 PYTEST_ARGS ?=
+# e.g. make bench BENCH_ARGS="--only pages --databases postgres --conversations 1000000"
+BENCH_ARGS ?=
 
 .PHONY: help venv run serve demo migrate lint format test test-sqlite test-postgres system-deps bench lock clean vendor-axe backup restore
 
@@ -89,7 +91,7 @@ test-postgres: venv
 	.ci/with-postgres $(VENV)/bin/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 bench: venv system-deps
-	$(PY) bench/run.py
+	$(PY) bench/run.py $(BENCH_ARGS)
 
 lock: venv
 	$(VENV)/bin/uv pip compile pyproject.toml --extra dev --python-version 3.11 -q -o requirements.lock

@@ -151,9 +151,9 @@ def run(args: argparse.Namespace) -> list[dict]:
     from django.utils import timezone
 
     from conversations.models import Conversation, MeasureAnswer, Partnership, Team
+    from frameworks.periods import default_period
     from reporting.returns import national_return_frame, render_csv
     from reporting.selectors import Scope, measure_counts
-    from reporting.views.dashboard import default_period
 
     # Whitenoise warns that no collected static files exist: they are not what is timed.
     warnings.filterwarnings("ignore", message="No directory at")

@@ -2,9 +2,12 @@
 """Benchmarks, run by ``make bench`` on SQLite and on PostgreSQL. Never part of the test suite.
 
     .venv/bin/python bench/run.py [--conversations N] [--only NAME] [--databases sqlite,postgres]
+                                  [--database-url URL] [--output FILE.json]
 
     e.g. the reporting benchmark alone at a million conversations:
     .venv/bin/python bench/run.py --only reporting --conversations 1000000
+    or every page, on a database that already holds the generated data:
+    .venv/bin/python bench/run.py --only pages --database-url postgres://app:app@host:5432/name
 
 Adding a benchmark: put ``bench/bench_<name>.py`` beside this file and list it in
 ``BENCHMARKS``. The module exposes
@@ -20,7 +23,13 @@ itself again as a child with ``--engine``: for SQLite with ``DATABASE_URL`` poin
 a temporary folder, for PostgreSQL under ``.ci/with-postgres`` (a throwaway cluster). The child
 migrates the empty database, runs the benchmarks in ``BENCHMARKS`` order on that one database
 (so a later benchmark may use the data an earlier one imported), and hands its rows back as
-JSON. The parent prints one table.
+JSON. The parent prints one table and writes every row to a JSON file (``--output``; by default
+``bench/results/<databases>-<N>.json``, a folder git ignores).
+
+With ``--database-url`` there is one child, on that existing database: its data is kept, only
+pending migrations are applied, and a benchmark generates its data set only if the ``GEN-``
+partnerships are missing (so a data set of a million conversations is made once). The
+benchmarks write to it (audit rows, sessions, the reporting benchmark's targets and users).
 """
 
 from __future__ import annotations
@@ -29,14 +38,17 @@ import argparse
 import importlib
 import json
 import os
+import re
 import resource
 import secrets
 import subprocess
 import sys
 import tempfile
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 BENCH_DIR = Path(__file__).resolve().parent
 ROOT = BENCH_DIR.parent
@@ -69,6 +81,18 @@ def _parser() -> argparse.ArgumentParser:
         default=100_000,
         help="How many conversations each benchmark works on (default 100000)",
     )
+    parser.add_argument(
+        "--database-url",
+        metavar="URL",
+        help="Run on this existing database instead (postgres://… or sqlite:///…): its data "
+        "is kept, pending migrations are applied, the data set is generated only if missing",
+    )
+    parser.add_argument(
+        "--output",
+        type=Path,
+        metavar="FILE",
+        help="Write every row to this JSON file (default bench/results/<databases>-<N>.json)",
+    )
     parser.add_argument("--engine", choices=DATABASES, help=argparse.SUPPRESS)
     parser.add_argument("--json", type=Path, help=argparse.SUPPRESS)
     for name in BENCHMARKS:
@@ -99,11 +123,13 @@ def _child(args: argparse.Namespace) -> None:
     from django.core.management import call_command
 
     _, seconds = timed(call_command, "migrate", verbosity=0, interactive=False)
-    rows: list[dict] = [{"benchmark": "migrate empty database", "seconds": round(seconds, 2)}]
+    what = "apply pending migrations" if args.database_url else "migrate empty database"
+    rows: list[dict] = [{"benchmark": what, "seconds": round(seconds, 2)}]
     for module in _modules(args.only):
         rows.extend(module.run(args))
+    label = f"{args.engine} {database_name(args.database_url)}" if args.database_url else None
     for row in rows:
-        row.setdefault("database", args.engine)
+        row.setdefault("database", label or args.engine)
     args.json.write_text(json.dumps(rows), encoding="utf-8")
 
 
@@ -114,16 +140,31 @@ def _forwarded(argv: list[str]) -> list[str]:
         if skip:
             skip = False
             continue
-        if arg in ("--databases", "--engine", "--json"):
+        if arg in ("--databases", "--engine", "--json", "--output"):
             skip = True
             continue
-        if arg.startswith(("--databases=", "--engine=", "--json=")):
+        if arg.startswith(("--databases=", "--engine=", "--json=", "--output=")):
             continue
         out.append(arg)
     return out
 
 
-def _run_child(engine: str, argv: list[str]) -> list[dict]:
+def database_name(url: str) -> str:
+    """The database a URL names: ``h5`` for ``postgres://…/h5``, the file's stem for SQLite."""
+    path = urlsplit(url).path
+    return Path(path).stem if url.startswith("sqlite") else path.lstrip("/")
+
+
+def engine_of(url: str) -> str:
+    scheme = urlsplit(url).scheme
+    if scheme in ("postgres", "postgresql"):
+        return "postgres"
+    if scheme == "sqlite":
+        return "sqlite"
+    raise SystemExit(f"--database-url: use postgres://… or sqlite:///…, not {scheme}://")
+
+
+def _run_child(engine: str, argv: list[str], database_url: str | None = None) -> list[dict]:
     with tempfile.TemporaryDirectory(prefix="outcomes-bench-") as folder:
         results = Path(folder) / "rows.json"
         command = [
@@ -138,7 +179,11 @@ def _run_child(engine: str, argv: list[str]) -> list[dict]:
         env = dict(os.environ)
         # No query log, no debug pages: time what production would do.
         env.update({"DEBUG": "false", "SECRET_KEY": secrets.token_urlsafe(64)})
-        if engine == "sqlite":
+        # Staff are signed in with force_login: the second factor is not what is timed.
+        env["OTP_REQUIRED_ROLES"] = ""
+        if database_url:
+            env["DATABASE_URL"] = database_url
+        elif engine == "sqlite":
             env["DATABASE_URL"] = f"sqlite:///{Path(folder) / 'bench.sqlite3'}"
         else:
             env.pop("DATABASE_URL", None)
@@ -148,10 +193,14 @@ def _run_child(engine: str, argv: list[str]) -> list[dict]:
         return json.loads(results.read_text(encoding="utf-8"))
 
 
+# Written to the JSON file, too wide for the table.
+JSON_ONLY = ("url",)
+
+
 def format_table(rows: list[dict]) -> str:
     columns: list[str] = ["database"]
     for row in rows:
-        columns.extend(key for key in row if key not in columns)
+        columns.extend(key for key in row if key not in columns and key not in JSON_ONLY)
     cells = [[str(row.get(column, "")) for column in columns] for row in rows]
     widths = [max([len(c)] + [len(r[i]) for r in cells]) for i, c in enumerate(columns)]
 
@@ -171,14 +220,38 @@ def main(argv: list[str]) -> None:
     if args.engine:
         _child(args)
         return
-    engines = [name.strip() for name in args.databases.split(",") if name.strip()]
-    unknown = set(engines) - set(DATABASES)
-    if unknown:
-        raise SystemExit(f"Unknown database {', '.join(sorted(unknown))}: use sqlite, postgres")
+    if args.database_url:
+        engines = [engine_of(args.database_url)]
+        label = database_name(args.database_url)
+    else:
+        engines = [name.strip() for name in args.databases.split(",") if name.strip()]
+        unknown = set(engines) - set(DATABASES)
+        if unknown:
+            raise SystemExit(f"Unknown database {', '.join(sorted(unknown))}: use sqlite, postgres")
+        label = "-".join(engines)
+    output = args.output or BENCH_DIR / "results" / f"{label}-{args.conversations}.json"
+    started = datetime.now(UTC)
     rows: list[dict] = []
     for engine in engines:
-        rows.extend(_run_child(engine, argv))
+        rows.extend(_run_child(engine, argv, args.database_url))
     print(format_table(rows))
+    write_results(output, rows, argv=argv, conversations=args.conversations, started=started)
+    print(f"Rows written to {output}", file=sys.stderr)
+
+
+def write_results(
+    path: Path, rows: list[dict], *, argv: list[str], conversations: int, started: datetime
+) -> None:
+    """Every row, with when and how the run was made, as one JSON document."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    document = {
+        "started": started.isoformat(timespec="seconds"),
+        "finished": datetime.now(UTC).isoformat(timespec="seconds"),
+        "arguments": [re.sub(r"://([^:/@]+):[^@]*@", r"://\1:***@", arg) for arg in argv],
+        "conversations": conversations,
+        "rows": rows,
+    }
+    path.write_text(json.dumps(document, indent=1) + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import connection
 
 from conversations.demo import DEMO_PASSWORD, seed_conversations, seed_organisation
 from conversations.services.exchange import ConversationImportError
@@ -16,6 +17,19 @@ def _count(text: str) -> int:
 
 
 _count.__name__ = "number of conversations (0 or more)"  # argparse names the type in errors
+
+
+def analyze_database() -> bool:
+    """Refresh PostgreSQL's planner statistics after a bulk load; True if it did.
+
+    Autovacuum analyses a table only after 50 rows plus a tenth of it have changed, so small
+    lookup tables (partnerships, teams, memberships, the frameworks) may never be analysed, and
+    the planner's guesses about them flip plans on the big tables."""
+    if connection.vendor != "postgresql":
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    return True
 
 
 class Command(BaseCommand):
@@ -71,6 +85,8 @@ class Command(BaseCommand):
                 f"{seeded.removed} removed)."
             )
         )
+        if analyze_database():
+            self.stdout.write("Planner statistics refreshed (ANALYZE).")
         self.stdout.write(
             "Demo logins (password "
             f"'{DEMO_PASSWORD}'): practitioner, teamleader, partnershiplead, admin."
