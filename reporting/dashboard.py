@@ -23,6 +23,7 @@ from conversations.models import ConversationType, InterviewerKind, Team
 from frameworks.models import BarrierCode, ClientGroup, Role
 from frameworks.periods import Period, last_quarters
 from reporting.access import ReportingReach
+from reporting.csv import MEASURE_HEADER
 from reporting.figures import measure_figures, suppression_threshold
 from reporting.measures import (
     ACHIEVEMENT_COLUMNS,
@@ -409,23 +410,6 @@ def page_figures(query: DashboardQuery) -> dict[str, Any]:
 
 
 # --- CSV downloads --------------------------------------------------------------------------
-
-
-MEASURE_HEADER = [
-    "scope",
-    "period",
-    "measure_code",
-    "measure_title",
-    "population",
-    "numerator",
-    "denominator",
-    "percentage",
-    "ci_low",
-    "ci_high",
-    "suppressed",
-    "target",
-    "target_status",
-]
 
 
 def measure_csv_rows(query: DashboardQuery, frame: pd.DataFrame) -> list[list[Any]]:

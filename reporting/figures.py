@@ -13,24 +13,9 @@ from django.conf import settings
 from conversations.models import Target
 from frameworks.models import Measure
 from frameworks.periods import Period
+from reporting.csv import FIGURE_COLUMNS
 from reporting.measures import add_figures, suppress, target_status
 from reporting.selectors import Scope, measure_counts
-
-FIGURE_COLUMNS = [
-    "measure_code",
-    "measure_title",
-    "population",
-    "period",
-    "cell",
-    "numerator",
-    "denominator",
-    "percentage",
-    "ci_low",
-    "ci_high",
-    "suppressed",
-    "target",
-    "target_status",
-]
 
 
 def suppression_threshold() -> int:

@@ -7,13 +7,8 @@ Scope comes from ``resolve_scope`` (``?team=<code>``; anything outside the user'
 
 from __future__ import annotations
 
-import csv
-from collections.abc import Iterable, Sequence
 from datetime import date
-from decimal import Decimal
-from typing import Any
 
-import pandas as pd
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
@@ -26,6 +21,7 @@ from conversations.audit import audit, ids_of
 from conversations.models import AuditAction
 from frameworks.periods import Period, PeriodError, default_period
 from reporting.access import reporting_reach, resolve_scope
+from reporting.csv import csv_response
 from reporting.dashboard import (
     COVERAGE_PAGE_SIZE,
     TABLES,
@@ -37,7 +33,6 @@ from reporting.dashboard import (
     team_choices,
 )
 from reporting.forms import period_choices
-from reporting.returns import escape_formula
 
 
 def chosen_period(text: str, *, today: date) -> Period:
@@ -71,15 +66,6 @@ def _dashboard_query(request: HttpRequest, *, lenient: bool = False) -> tuple[Da
         today=today,
     )
     return query, problem
-
-
-def _text(value: Any) -> str:
-    """A figure as a CSV or table cell: suppressed or missing values are blank."""
-    if value is None or (isinstance(value, float) and pd.isna(value)):
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
 
 
 def _coverage_page(request: HttpRequest, query: DashboardQuery) -> Page:
@@ -123,25 +109,6 @@ def _audit_scope(query: DashboardQuery) -> dict[str, str]:
 # --- CSV downloads --------------------------------------------------------------------------
 
 
-def csv_cell(value: Any) -> str:
-    """A cell as text, with text that a spreadsheet would run as a formula made inert by a
-    leading apostrophe. Numbers (including negative ones) are left as they are."""
-    text = _text(value)
-    if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
-        return text
-    return escape_formula(text)
-
-
-def _csv_response(filename: str, header: Sequence[str], rows: Iterable[Sequence[Any]]):
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    writer = csv.writer(response)
-    writer.writerow([csv_cell(h) for h in header])
-    for row in rows:
-        writer.writerow([csv_cell(value) for value in row])
-    return response
-
-
 @login_required
 @require_http_methods(["GET", "HEAD"])
 def dashboard_download(request: HttpRequest, table: str) -> HttpResponse:
@@ -159,7 +126,7 @@ def dashboard_download(request: HttpRequest, table: str) -> HttpResponse:
     )
     where = query.team_code or query.scope.partnership.code
     period = str(query.period).replace(" ", "-")
-    return _csv_response(f"{table}-{where}-{period}.csv", header, rows)
+    return csv_response(f"{table}-{where}-{period}.csv", header, rows)
 
 
 urlpatterns: list[URLPattern] = [

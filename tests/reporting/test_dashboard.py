@@ -16,7 +16,8 @@ from django.utils import timezone
 from conversations.models import Conversation, OutcomeRecord
 from frameworks.models import BarrierCode, Outcome
 from frameworks.periods import default_period, offered_periods
-from reporting.views.dashboard import TABLES, csv_cell
+from reporting.csv import csv_cell
+from reporting.dashboard import TABLES
 from tests.factories import (
     PersonFactory,
     TeamFactory,
