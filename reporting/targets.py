@@ -16,7 +16,8 @@ from django.db.models import Q, QuerySet
 
 from conversations.access import StaffScope, staff_scope
 from conversations.models import Conversation, Partnership, Person, Target, Team
-from frameworks.models import POPULATION_ROLES, Outcome, Role
+from frameworks.equivalence import equivalence_graph
+from frameworks.models import POPULATION_ROLES, Role
 from frameworks.periods import Period, PeriodError
 from reporting.figures import measure_figures, suppression_threshold
 from reporting.measures import percentage, target_status
@@ -86,12 +87,7 @@ def roles_counted(*, measure=None, outcome_code: str = "") -> frozenset[str]:
     """The roles a measure's population, or an outcome's framework, counts."""
     if measure is not None:
         return frozenset(POPULATION_ROLES.get(measure.population, ()))
-    return frozenset(
-        Outcome.objects.filter(code=outcome_code)
-        .order_by()
-        .values_list("version__framework__role", flat=True)
-        .distinct()
-    )
+    return equivalence_graph().roles(outcome_code)
 
 
 def roles_in_words(roles: Iterable[str]) -> str:
@@ -99,12 +95,11 @@ def roles_in_words(roles: Iterable[str]) -> str:
 
 
 def outcome_labels(codes: Iterable[str]) -> dict[str, str]:
-    """``code -> label`` as the newest framework version words it. One query."""
-    labels: dict[str, str] = {}
-    rows = Outcome.objects.filter(code__in=set(codes)).order_by("version__version", "pk")
-    for code, label in rows.values_list("code", "label"):
-        labels[code] = label  # later versions overwrite earlier ones
-    return labels
+    """``code -> label`` as the newest framework version words it, for the codes known
+    (``EquivalenceGraph.label``; the graph is read once per request)."""
+    graph = equivalence_graph()
+    labels = {code: graph.label(code) for code in set(codes)}
+    return {code: label for code, label in labels.items() if label is not None}
 
 
 @dataclass(frozen=True)
