@@ -20,8 +20,9 @@ from django.http import Http404
 from django.urls import NoReverseMatch, reverse
 
 from conversations.models import ConversationType, InterviewerKind, Team
-from frameworks.models import BarrierCode, ClientGroup, Role
+from frameworks.models import Role
 from frameworks.periods import Period, last_quarters
+from reporting import reference
 from reporting.access import ReportingReach
 from reporting.csv import MEASURE_HEADER
 from reporting.figures import measure_figures, suppression_threshold
@@ -216,7 +217,7 @@ def barrier_tables(query: DashboardQuery, mapping: pd.DataFrame) -> BarrierTable
     barrier) are counted — for an outcome, its row; for the totals, the whole scope — and no
     hidden row can be worked out from the totals shown beside it."""
     threshold = suppression_threshold()
-    barriers = list(BarrierCode.objects.values("code", "label"))
+    barriers = reference.barrier_codes()
     codes = [b["code"] for b in barriers]
     first_day, last_day = query.period.first_day, query.period.last_day
     counts = barrier_counts(scope=query.scope, first_day=first_day, last_day=last_day)
@@ -263,7 +264,7 @@ def breakdown_frame(query: DashboardQuery, breakdown: str) -> tuple[pd.DataFrame
     if breakdown == "team":
         labels = {t.code: t.name for t in query.scope_teams()}
     elif breakdown == "client_group":
-        labels = dict(ClientGroup.objects.values_list("code", "label"))
+        labels = reference.client_group_labels()
     elif breakdown == "interviewer":
         labels = dict(InterviewerKind.choices)
     else:

@@ -425,3 +425,39 @@ def people_without_review(*, scope: Scope, since: date, until: date) -> QuerySet
         )
         .order_by("ref", "pk")
     )
+
+
+# --- targets: outcomes rated at review, per team and quarter ---------------------------------
+
+
+def rated_outcome_counts(*, partnership: Partnership, quarters: Sequence[Period]) -> pd.DataFrame:
+    """Outcome records rated achieved, partly or not achieved at review (spec §6), in
+    completed reviews of the partnership held in ``quarters`` (which must not overlap): columns
+    ``team, period, outcome_id, achieved, rated``, one row per team, quarter and outcome with
+    any. Records are counted, not people, so a year or the whole partnership is the sum of its
+    quarters or teams: every outcome target of a partnership is answered by this one query."""
+    quarters = sorted(set(quarters), key=lambda q: q.first_day)
+    if not quarters:
+        return pd.DataFrame(columns=["team", "period", "outcome_id", "achieved", "rated"])
+    rows = (
+        OutcomeRecord.objects.filter(
+            conversation__partnership=partnership,
+            conversation__status=ConversationStatus.COMPLETED,
+            conversation__type=ConversationType.REVIEW,
+            conversation__date_held__gte=quarters[0].first_day,
+            conversation__date_held__lte=quarters[-1].last_day,
+            status__in=RATED_STATUSES,
+        )
+        .annotate(period=_quarter_case(quarters))
+        .values("conversation__team__code", "period", "outcome_id")
+        .annotate(achieved=Count("pk", filter=Q(status=OutcomeStatus.ACHIEVED)), rated=Count("pk"))
+        .order_by()
+    )
+    return pd.DataFrame.from_records(
+        [
+            (r["conversation__team__code"], r["period"], r["outcome_id"], r["achieved"], r["rated"])
+            for r in rows
+            if r["period"] is not None
+        ],
+        columns=["team", "period", "outcome_id", "achieved", "rated"],
+    )

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods
 
 from conversations.audit import audit, ids_of
 from conversations.models import AuditAction
+from frameworks.once import once_per_request
 from frameworks.periods import Period, PeriodError, default_period
 from reporting.access import reporting_reach, resolve_scope
 from reporting.csv import csv_response
@@ -75,6 +76,7 @@ def _coverage_page(request: HttpRequest, query: DashboardQuery) -> Page:
 
 @login_required
 @require_http_methods(["GET", "HEAD"])
+@once_per_request
 def dashboard(request: HttpRequest) -> HttpResponse:
     query, error = _dashboard_query(request, lenient=True)
     context = {
@@ -111,6 +113,7 @@ def _audit_scope(query: DashboardQuery) -> dict[str, str]:
 
 @login_required
 @require_http_methods(["GET", "HEAD"])
+@once_per_request
 def dashboard_download(request: HttpRequest, table: str) -> HttpResponse:
     if table not in TABLES:
         raise Http404("No such table")

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_http_methods
 from conversations.audit import client_address
 from conversations.models import Action, AuditAction, AuditEvent, Conversation
 from frameworks.models import BarrierCode
+from frameworks.once import once_per_request
 from frameworks.periods import Period, PeriodError
 from reporting.access import resolve_scope
 from reporting.forms import DRILLDOWN_STATUSES, DrilldownForm, period_choices
@@ -86,6 +87,7 @@ def audit_drilldown(
 
 @login_required
 @require_http_methods(["GET", "HEAD"])
+@once_per_request
 def drilldown(request: HttpRequest) -> HttpResponse:
     scope = resolve_scope(request)
     form = DrilldownForm(request.GET)

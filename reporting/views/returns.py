@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from conversations.audit import audit
 from conversations.models import AuditAction, Partnership
+from frameworks.once import once_per_request
 from frameworks.periods import Period, PeriodError, default_period
 from reporting.access import led_partnership_or_404
 from reporting.figures import suppression_threshold
@@ -139,6 +140,7 @@ def _render_list(
 
 @login_required
 @require_http_methods(["GET", "HEAD"])
+@once_per_request
 def return_list(request: HttpRequest) -> HttpResponse:
     partnership = led_partnership_or_404(request.user)
     day = today()
@@ -159,6 +161,7 @@ def return_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
+@once_per_request
 def return_produce_view(request: HttpRequest) -> HttpResponse:
     partnership = led_partnership_or_404(request.user)
     day = today()
