@@ -9,13 +9,15 @@ the same disclosure control (``reporting.figures``).
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 from urllib.parse import urlencode
 
 import pandas as pd
-from django.db.models import Prefetch
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Prefetch, Window
 from django.http import Http404
 from django.urls import NoReverseMatch, reverse
 
@@ -290,6 +292,26 @@ def coverage_people(query: DashboardQuery):
     return people.prefetch_related(
         Prefetch("teams", queryset=Team.objects.only("pk", "name").order_by("name"))
     )
+
+
+def coverage_page(query: DashboardQuery, number: str | None) -> Page:
+    """One page of ``coverage_people``, as ``Paginator.get_page`` gives it (a page number
+    that is not a number gives the first page, one out of range the last), with the total
+    counted in the same query as the page (a window count) instead of a query of its own."""
+    people = coverage_people(query).annotate(total=Window(Count("pk")))
+    try:
+        wanted = int(number or 1)
+    except (TypeError, ValueError):
+        wanted = 1
+    start = max(wanted - 1, 0) * COVERAGE_PAGE_SIZE
+    rows = list(people[start : start + COVERAGE_PAGE_SIZE])
+    if wanted < 1 or (not rows and wanted > 1):  # out of range: the last page, as get_page
+        wanted = max(math.ceil(people.count() / COVERAGE_PAGE_SIZE), 1)
+        start = (wanted - 1) * COVERAGE_PAGE_SIZE
+        rows = list(people[start : start + COVERAGE_PAGE_SIZE])
+    paginator = Paginator(people, COVERAGE_PAGE_SIZE)
+    paginator.count = rows[0].total if rows else 0
+    return Page(rows, wanted, paginator)
 
 
 # --- what the page shows ------------------------------------------------------------------

@@ -10,7 +10,6 @@ from __future__ import annotations
 from datetime import date
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.urls import URLPattern, path
@@ -24,11 +23,10 @@ from frameworks.periods import Period, PeriodError, default_period
 from reporting.access import reporting_reach, resolve_scope
 from reporting.csv import csv_response
 from reporting.dashboard import (
-    COVERAGE_PAGE_SIZE,
     TABLES,
     Choice,
     DashboardQuery,
-    coverage_people,
+    coverage_page,
     page_figures,
     table_csv,
     team_choices,
@@ -69,11 +67,6 @@ def _dashboard_query(request: HttpRequest, *, lenient: bool = False) -> tuple[Da
     return query, problem
 
 
-def _coverage_page(request: HttpRequest, query: DashboardQuery) -> Page:
-    paginator = Paginator(coverage_people(query), COVERAGE_PAGE_SIZE)
-    return paginator.get_page(request.GET.get("coverage_page"))
-
-
 @login_required
 @require_http_methods(["GET", "HEAD"])
 @once_per_request
@@ -89,7 +82,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         ],
         "team_choices": team_choices(query),
         **page_figures(query),
-        "coverage": _coverage_page(request, query),
+        "coverage": coverage_page(query, request.GET.get("coverage_page")),
     }
     audit(
         action=AuditAction.VIEWED_COVERAGE_LIST,

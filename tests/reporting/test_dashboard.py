@@ -525,6 +525,19 @@ def test_coverage_is_paginated_with_a_count(client, team_leader, team):
     assert "coverage_page=2" in first.content.decode()
 
 
+@pytest.mark.parametrize(("asked", "shown"), [("9", 2), ("x", 1), ("", 1), ("0", 2), ("-3", 2)])
+def test_a_coverage_page_out_of_range_or_not_a_number_is_the_last_or_first(
+    client, team_leader, team, asked, shown
+):
+    for index in range(30):
+        PersonFactory(partnership=team.partnership, teams=[team], ref=f"X{index:02d}")
+
+    page = get(client, team_leader, coverage_page=asked).context["coverage"]
+
+    assert (page.number, page.paginator.count, page.paginator.num_pages) == (shown, 30, 2)
+    assert [p.ref for p in page][0] == ("X25" if shown == 2 else "X00")
+
+
 # --- CSV safety ------------------------------------------------------------------------------
 
 
