@@ -586,7 +586,7 @@ def test_queries_do_not_grow_with_the_data(
         with_barriers(conversation, "feeling_safe", ["transport"])
     client.force_login(partnership_lead)
 
-    with django_assert_max_num_queries(32):
+    with django_assert_max_num_queries(20):
         response = client.get(URL, {"period": "2026-27"})
     assert response.status_code == 200
     with django_assert_max_num_queries(12):
