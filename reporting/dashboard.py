@@ -43,6 +43,7 @@ from reporting.selectors import (
     outcome_mapping,
     people_without_review,
 )
+from reporting.targets import STATUS_LABELS
 
 BREAKDOWN_TITLES: dict[str, str] = {
     "team": "Team",
@@ -60,7 +61,7 @@ TABLES: tuple[str, ...] = (
 )
 TREND_QUARTERS = 8
 COVERAGE_PAGE_SIZE = 25
-STATUS_WORDS = {"met": "Met", "not_met": "Not met", "no_data": "No data", "": "No target"}
+STATUS_WORDS = {**STATUS_LABELS, "": "No target"}
 ROLE_HEADINGS = {Role.USER: "People who use services", Role.CARER: "Unpaid carers"}
 
 

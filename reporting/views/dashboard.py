@@ -7,8 +7,6 @@ Scope comes from ``resolve_scope`` (``?team=<code>``; anything outside the user'
 
 from __future__ import annotations
 
-from datetime import date
-
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
@@ -19,7 +17,12 @@ from django.views.decorators.http import require_http_methods
 from conversations.audit import audit, ids_of
 from conversations.models import AuditAction
 from frameworks.once import once_per_request
-from frameworks.periods import Period, PeriodError, default_period
+from frameworks.periods import (
+    PeriodError,
+    default_period,
+    period_choices,
+    reportable_period,
+)
 from reporting.access import reporting_reach, resolve_scope
 from reporting.csv import csv_response
 from reporting.dashboard import (
@@ -31,16 +34,6 @@ from reporting.dashboard import (
     table_csv,
     team_choices,
 )
-from reporting.forms import period_choices
-
-
-def chosen_period(text: str, *, today: date) -> Period:
-    """The period asked for, or the default. Raises PeriodError for text that is not a period,
-    or a period that has not started."""
-    period = Period.parse(text) if text.strip() else default_period(today)
-    if period.start_year < 2000 or period.first_day > today:
-        raise PeriodError(f"{period} has no figures yet: choose a period from the list")
-    return period
 
 
 def _dashboard_query(request: HttpRequest, *, lenient: bool = False) -> tuple[DashboardQuery, str]:
@@ -52,7 +45,7 @@ def _dashboard_query(request: HttpRequest, *, lenient: bool = False) -> tuple[Da
     today = timezone.localdate()
     problem = ""
     try:
-        period = chosen_period(request.GET.get("period", ""), today=today)
+        period = reportable_period(request.GET.get("period"), today=today)
     except PeriodError as error:
         if not lenient:
             raise

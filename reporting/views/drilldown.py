@@ -24,9 +24,9 @@ from conversations.audit import client_address
 from conversations.models import Action, AuditAction, AuditEvent, Conversation
 from frameworks.models import BarrierCode
 from frameworks.once import once_per_request
-from frameworks.periods import Period, PeriodError
+from frameworks.periods import Period, PeriodError, period_choices
 from reporting.access import resolve_scope
-from reporting.forms import DRILLDOWN_STATUSES, DrilldownForm, period_choices
+from reporting.forms import DRILLDOWN_STATUSES, DrilldownForm
 from reporting.selectors import Scope, records_behind_figure
 
 PAGE_SIZE = 25

@@ -17,10 +17,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from conversations.audit import audit
 from conversations.models import AuditAction, Partnership
 from frameworks.once import once_per_request
-from frameworks.periods import Period, PeriodError, default_period
+from frameworks.periods import Period, PeriodError, default_period, period_choices
 from reporting.access import led_partnership_or_404
 from reporting.figures import suppression_threshold
-from reporting.forms import period_choices
 from reporting.models import ReturnFormat, ReturnRecord
 from reporting.returns import (
     formatted_rows,
