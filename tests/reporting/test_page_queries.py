@@ -170,3 +170,21 @@ def test_a_coverage_page_past_the_end_stays_within_the_bound(
         response = client.get(reverse("reporting:dashboard"), {"coverage_page": "7"})
 
     assert response.context["coverage"].number == 1
+
+
+@pytest.mark.parametrize("period", ["2026-27", "2026-27 Q1"])
+def test_measures_targets_and_equivalences_are_read_once_per_page(
+    client, partnership_lead, partnership, team, other_team, period
+):
+    add_data([team, other_team], 6)
+    make_targets(partnership, [team, other_team], 20)
+    client.force_login(partnership_lead)
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(reverse("reporting:dashboard"), {"period": period}).status_code == 200
+
+    sql = [query["sql"] for query in captured.captured_queries]
+    assert sum('FROM "frameworks_measure"' in q for q in sql) == 1
+    assert sum('FROM "conversations_target"' in q for q in sql) == 1
+    assert sum('"frameworks_outcomeequivalence"' in q for q in sql) == 1
+    assert sum('FROM "frameworks_clientgroup"' in q for q in sql) == 1
