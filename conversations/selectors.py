@@ -34,7 +34,8 @@ from conversations.models import (
     Team,
 )
 from conversations.models.records import BACKSTOP_REVIEW_MONTHS, add_months
-from frameworks.models import FrameworkVersion, OutcomeEquivalence, Role
+from frameworks.equivalence import equivalence_graph
+from frameworks.models import FrameworkVersion, Role
 
 # When two older outcomes become one current outcome (users 2007 "living as you want" and
 # "living where you want"), the less achieved status stands for both: a summary should not
@@ -87,44 +88,16 @@ def _superseded(version_ref: str) -> Exists:
 
 def _equivalence_targets(outcome_ids: set[int]) -> dict[int, list[_Target]]:
     """Where each superseded outcome ends up in the latest version, following chains
-    (2007 → 2012 → …) through every equivalence of the frameworks concerned: one query."""
-    edges: dict[int, list[int]] = defaultdict(list)
-    targets: dict[int, _Target] = {}
-    rows = (
-        OutcomeEquivalence.objects.filter(
-            earlier__version__framework__in=FrameworkVersion.objects.filter(
-                outcomes__in=outcome_ids
-            ).values("framework")
-        )
-        .annotate(later_superseded=_superseded("later__version"))
-        .values(
-            "earlier_id",
-            "later_id",
-            "later__code",
-            "later__label",
-            "later__order",
-            "later_superseded",
-        )
-    )
-    for row in rows:
-        edges[row["earlier_id"]].append(row["later_id"])
-        targets[row["later_id"]] = _Target(
-            row["later__code"],
-            row["later__label"],
-            row["later__order"],
-            not row["later_superseded"],
-        )
-
-    def resolve(outcome_id: int, seen: frozenset[int]) -> list[_Target]:
-        found: list[_Target] = []
-        for later_id in edges.get(outcome_id, []):
-            if later_id in seen:  # a loop in the data would otherwise never end
-                continue
-            onward = resolve(later_id, seen | {later_id})
-            found.extend(onward or [targets[later_id]])
-        return found
-
-    return {outcome_id: resolve(outcome_id, frozenset({outcome_id})) for outcome_id in outcome_ids}
+    (2007 → 2012 → …): ``EquivalenceGraph.latest``, the graph read once per request."""
+    graph = equivalence_graph()
+    return {
+        outcome_id: [
+            _Target(node.code, node.label, node.order, node.current)
+            for node in graph.latest(outcome_id)
+        ]
+        for outcome_id in outcome_ids
+        if outcome_id in graph.nodes
+    }
 
 
 def _least_achieved(first: str, second: str) -> str:

@@ -7,7 +7,8 @@ two versions share (a code kept from one version to the next is the same outcome
 from dataclasses import dataclass
 from enum import StrEnum
 
-from frameworks.models import FrameworkVersion, Outcome, OutcomeEquivalence
+from frameworks.equivalence import equivalence_graph
+from frameworks.models import FrameworkVersion, Outcome
 
 
 class ChangeKind(StrEnum):
@@ -76,11 +77,7 @@ def version_changes(version: FrameworkVersion) -> list[OutcomeChange]:
         return []
     earlier = list(Outcome.objects.filter(version=previous).order_by("order"))
     later = list(Outcome.objects.filter(version=version).order_by("order"))
-    links = set(
-        OutcomeEquivalence.objects.filter(
-            earlier__version=previous, later__version=version
-        ).values_list("earlier_id", "later_id")
-    )
+    links = equivalence_graph().links(previous.pk, version.pk)
     later_by_code = {outcome.code: outcome for outcome in later}
     links |= {
         (outcome.pk, later_by_code[outcome.code].pk)

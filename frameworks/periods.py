@@ -148,3 +148,36 @@ def period_label(period: Period, *, today: date) -> str:
     elif not period.is_over(today):
         span += ", still under way"
     return f"{period} ({span})"
+
+
+def period_choices(
+    today: date, *, chosen: Period | str | None = None, upcoming: bool = False
+) -> list[tuple[str, str]]:
+    """``(value, label)`` for every period list: the same periods in the same order with the
+    same words everywhere (``offered_periods``, ``period_label``). A ``chosen`` period that a
+    link or an older record names but the list does not offer is added at the end, so it
+    still shows as chosen."""
+    choices = [
+        (str(period), period_label(period, today=today))
+        for period in offered_periods(today, upcoming=upcoming)
+    ]
+    if chosen is not None and str(chosen) and str(chosen) not in {v for v, _ in choices}:
+        choices.append((str(chosen), str(chosen)))
+    return choices
+
+
+def period_or_default(text: str | None, *, today: date) -> Period:
+    """The period ``text`` names, or ``default_period`` when it names none (blank or
+    missing). Raises PeriodError for text that is not a period."""
+    if text is None or not str(text).strip():
+        return default_period(today)
+    return Period.parse(text)
+
+
+def reportable_period(text: str | None, *, today: date) -> Period:
+    """``period_or_default`` for a page of figures: a period that has not begun (or is older
+    than any figures, before 2000) has none to show, and raises PeriodError saying so."""
+    period = period_or_default(text, today=today)
+    if period.start_year < 2000 or period.first_day > today:
+        raise PeriodError(f"{period} has no figures yet: choose a period from the list")
+    return period

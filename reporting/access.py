@@ -33,11 +33,22 @@ def reporting_reach(user) -> ReportingReach:
     if cached is not None:
         return cached
     scope = staff_scope(user)
-    partnerships = tuple(Partnership.objects.filter(pk__in=scope.lead_partnership_ids))
     # One filter, not a UNION: SQLite refuses ORDER BY (Team's default ordering) inside one.
+    # The led partnerships come with their teams; only one with no team yet needs a query.
     teams = tuple(
-        Team.objects.filter(Q(pk__in=scope.team_ids) | Q(partnership__in=partnerships)).order_by(
-            "name"
+        Team.objects.filter(
+            Q(pk__in=scope.team_ids) | Q(partnership_id__in=scope.lead_partnership_ids)
+        )
+        .select_related("partnership")
+        .order_by("name")
+    )
+    led = {t.partnership_id: t.partnership for t in teams}
+    if set(scope.lead_partnership_ids) - set(led):
+        led |= {p.pk: p for p in Partnership.objects.filter(pk__in=scope.lead_partnership_ids)}
+    partnerships = tuple(
+        sorted(
+            (led[pk] for pk in scope.lead_partnership_ids),
+            key=lambda p: (p.name, p.pk),
         )
     )
     reach = ReportingReach(partnerships=partnerships, teams=teams)

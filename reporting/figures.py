@@ -10,41 +10,15 @@ from decimal import Decimal
 import pandas as pd
 from django.conf import settings
 
-from conversations.models import Target
-from frameworks.models import Measure
 from frameworks.periods import Period
+from reporting import reference
+from reporting.csv import FIGURE_COLUMNS
 from reporting.measures import add_figures, suppress, target_status
 from reporting.selectors import Scope, measure_counts
-
-FIGURE_COLUMNS = [
-    "measure_code",
-    "measure_title",
-    "population",
-    "period",
-    "cell",
-    "numerator",
-    "denominator",
-    "percentage",
-    "ci_low",
-    "ci_high",
-    "suppressed",
-    "target",
-    "target_status",
-]
 
 
 def suppression_threshold() -> int:
     return int(getattr(settings, "SUPPRESSION_THRESHOLD", 5))
-
-
-def measure_targets(*, scope: Scope, periods: Sequence[Period]) -> dict[tuple, Decimal]:
-    """``(measure_code, period, team_code or "") -> target``. A quarter without its own
-    target takes its financial year's."""
-    wanted = {str(p) for p in periods} | {str(Period(p.start_year)) for p in periods}
-    rows = Target.objects.filter(
-        partnership=scope.partnership, measure__isnull=False, period__in=wanted
-    ).values_list("measure__code", "period", "team__code", "target")
-    return {(code, period, team or ""): target for code, period, team, target in rows}
 
 
 def _target_for(targets: dict, code: str, period: Period, team: str) -> Decimal | None:
@@ -70,7 +44,7 @@ def measure_figures(
     each team's).
     """
     threshold = suppression_threshold() if threshold is None else threshold
-    measures = list(Measure.objects.values("pk", "code", "title", "population", "order"))
+    measures = reference.measures()
     counts = measure_counts(scope=scope, periods=periods, breakdown=breakdown, measures=measures)
     cell_values = list(cells) if cells is not None else []
     for value in counts["cell"].unique() if len(counts) else []:
@@ -100,7 +74,7 @@ def measure_figures(
     frame = suppress(
         frame, threshold=threshold, row_set=["measure_code", "period"] if breakdown else None
     )
-    targets = measure_targets(scope=scope, periods=periods)
+    targets = reference.partnership_targets(scope.partnership.pk)
     period_by_label = {str(p): p for p in periods}
     single_team = scope.teams[0].code if len(scope.teams) == 1 else None
     target_values, statuses = [], []

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 
 from crispy_forms.helper import FormHelper
@@ -13,7 +12,7 @@ from django.utils import timezone
 from conversations.access import staff_scope
 from conversations.models import Partnership, Target, Team
 from frameworks.models import BarrierCode, FrameworkVersion, Measure
-from frameworks.periods import Period, PeriodError, default_period, offered_periods, period_label
+from frameworks.periods import Period, PeriodError, period_choices, period_or_default
 from reporting.targets import (
     SCOPE_POPULATION_HELP,
     outcome_labels,
@@ -24,22 +23,6 @@ from reporting.targets import (
 
 PARTNERSHIP_PREFIX = "partnership-"
 TEAM_PREFIX = "team-"
-
-
-def period_choices(
-    today: date, *, chosen: Period | str | None = None, upcoming: bool = False
-) -> list[tuple[str, str]]:
-    """``(value, label)`` for every period list of the reporting pages: the same periods in
-    the same order everywhere (``offered_periods``). A ``chosen`` period that a link or an
-    older record names but the list does not offer is added at the end, so it still shows as
-    chosen."""
-    choices = [
-        (str(period), period_label(period, today=today))
-        for period in offered_periods(today, upcoming=upcoming)
-    ]
-    if chosen is not None and str(chosen) and str(chosen) not in {v for v, _ in choices}:
-        choices.append((str(chosen), str(chosen)))
-    return choices
 
 
 def _outcome_choices() -> list[tuple[str, list[tuple[str, str]]]]:
@@ -311,11 +294,8 @@ class DrilldownForm(forms.Form):
         return barrier
 
     def clean_period(self) -> Period:
-        text = self.cleaned_data["period"]
-        if not text:
-            return default_period(timezone.localdate())
         try:
-            return Period.parse(text)
+            return period_or_default(self.cleaned_data["period"], today=timezone.localdate())
         except PeriodError as error:
             raise forms.ValidationError(str(error)) from error
 

@@ -12,6 +12,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
 
+from frameworks.equivalence import EquivalenceGraph, OutcomeNode
+
 ONE_PLACE = Decimal("0.1")
 # The conventional two-sided 95% normal quantile, as used in published Wilson intervals.
 Z_95 = 1.96
@@ -119,46 +121,50 @@ ROLE_ORDER = {"user": 0, "carer": 1}
 MAPPING_COLUMNS = ["outcome_id", "framework", "role", "code", "label", "order", "current"]
 
 
-def resolve_equivalents(outcomes: pd.DataFrame, edges: pd.DataFrame) -> pd.DataFrame:
-    """Where each outcome is counted in the newest framework version.
-
-    ``outcomes`` has one row per published outcome (``outcome_id, framework, role, code,
-    label, order, superseded``); ``edges`` has ``earlier_id, later_id`` (OutcomeEquivalence).
-    Chains are followed (2007 → 2012 → …). Returns one row per outcome and target
-    (``MAPPING_COLUMNS``): an outcome of the newest version maps to itself, an older outcome
-    to each current equivalent (a split outcome gives two rows), and an older outcome with no
-    equivalent to itself with ``current`` False.
-    """
-    info = {int(row.outcome_id): row for row in outcomes.itertuples(index=False)}
-    onward: dict[int, list[int]] = {}
-    for row in edges.itertuples(index=False):
-        onward.setdefault(int(row.earlier_id), []).append(int(row.later_id))
-
-    def targets(outcome_id: int, seen: frozenset[int]) -> list[int]:
-        found: list[int] = []
-        for later in onward.get(outcome_id, []):
-            if later in seen or later not in info:  # a loop in the data would never end
-                continue
-            found.extend(targets(later, seen | {later}) or [later])
-        return found
-
-    rows = []
-    for outcome_id, row in info.items():
-        ends = targets(outcome_id, frozenset({outcome_id})) if row.superseded else []
-        for end in ends or [outcome_id]:
-            target = info[end]
-            rows.append(
-                {
-                    "outcome_id": outcome_id,
-                    "framework": target.framework,
-                    "role": target.role,
-                    "code": target.code,
-                    "label": target.label,
-                    "order": int(target.order),
-                    "current": not bool(target.superseded),
-                }
-            )
+def mapping_frame(graph: EquivalenceGraph) -> pd.DataFrame:
+    """Where each published outcome is counted in the newest version of its framework
+    (``EquivalenceGraph.latest``), one row per outcome and target (``MAPPING_COLUMNS``): an
+    outcome of the newest version maps to itself, an older outcome to each current equivalent
+    (a split outcome gives two rows), an older outcome with no equivalent to itself with
+    ``current`` False."""
+    rows = [
+        {
+            "outcome_id": node.id,
+            "framework": end.framework,
+            "role": end.role,
+            "code": end.code,
+            "label": end.label,
+            "order": int(end.order),
+            "current": end.current,
+        }
+        for node in graph.nodes.values()
+        if node.published
+        for end in graph.latest(node.id)
+    ]
     return pd.DataFrame(rows, columns=MAPPING_COLUMNS)
+
+
+def resolve_equivalents(outcomes: pd.DataFrame, edges: pd.DataFrame) -> pd.DataFrame:
+    """``mapping_frame`` for hand-made frames: ``outcomes`` has one row per published outcome
+    (``outcome_id, framework, role, code, label, order, superseded``), ``edges`` has
+    ``earlier_id, later_id``."""
+    nodes = [
+        OutcomeNode(
+            id=int(row.outcome_id),
+            framework=row.framework,
+            role=row.role,
+            version_id=0,
+            version="",
+            code=row.code,
+            label=row.label,
+            order=int(row.order),
+            published=True,
+            superseded=bool(row.superseded),
+        )
+        for row in outcomes.itertuples(index=False)
+    ]
+    links = [(int(row.earlier_id), int(row.later_id)) for row in edges.itertuples(index=False)]
+    return mapping_frame(EquivalenceGraph(nodes, links))
 
 
 def map_to_current(counts: pd.DataFrame, mapping: pd.DataFrame, *, by: list[str]) -> pd.DataFrame:

@@ -4,13 +4,13 @@ is kept as a ``ReturnRecord`` with the exact bytes and their SHA-256."""
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import io
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from importlib.metadata import PackageNotFoundError, version
+from typing import Any
 
 import pandas as pd
 from django.db import transaction
@@ -23,41 +23,13 @@ from openpyxl.utils import get_column_letter
 from conversations.models import Partnership
 from frameworks.models import Measure
 from frameworks.periods import Period
+from reporting.csv import RETURN_COLUMNS, csv_bytes
 from reporting.figures import measure_figures, suppression_threshold
 from reporting.models import ReturnFormat, ReturnRecord
 from reporting.selectors import Scope, counted_answers
 
-RETURN_COLUMNS = [
-    "partnership_code",
-    "partnership_name",
-    "period",
-    "measure_code",
-    "measure_title",
-    "population",
-    "numerator",
-    "denominator",
-    "percentage",
-    "ci_low",
-    "ci_high",
-    "suppressed",
-    "target",
-    "target_status",
-]
-TEXT_COLUMNS = frozenset(
-    {
-        "partnership_code",
-        "partnership_name",
-        "period",
-        "measure_code",
-        "measure_title",
-        "population",
-        "target_status",
-    }
-)
 INTEGER_COLUMNS = frozenset({"numerator", "denominator"})
 ONE_DECIMAL_COLUMNS = frozenset({"percentage", "ci_low", "ci_high", "target"})
-# A spreadsheet treats a cell starting with one of these as a formula (CWE-1236).
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 SOFTWARE = "outcomes-conversations"
 
 
@@ -110,25 +82,28 @@ def formatted_rows(frame: pd.DataFrame) -> list[dict[str, str]]:
     return [formatted_row(row) for row in frame.to_dict("records")]
 
 
-def escape_formula(text: str) -> str:
-    """A leading apostrophe makes a spreadsheet show ``=cmd`` as text instead of running it."""
-    return f"'{text}" if text.startswith(FORMULA_PREFIXES) else text
+def _typed(column: str, text: str) -> Any:
+    """A formatted cell back as the number it shows, so that the CSV leaves numbers alone and
+    escapes only text against formulas."""
+    if not text:
+        return None
+    if column in ONE_DECIMAL_COLUMNS:
+        return Decimal(text)
+    if column in INTEGER_COLUMNS:
+        return int(text)
+    return text
 
 
 def render_csv(frame: pd.DataFrame) -> bytes:
     """UTF-8 (no byte-order mark), comma separated, header row, no index, ``\\n`` line ends.
     Text cells are escaped against formula injection; numbers never are."""
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=RETURN_COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    for cells in formatted_rows(frame):
-        writer.writerow(
-            {
-                column: escape_formula(text) if column in TEXT_COLUMNS else text
-                for column, text in cells.items()
-            }
-        )
-    return buffer.getvalue().encode("utf-8")
+    return csv_bytes(
+        RETURN_COLUMNS,
+        (
+            [_typed(column, cells[column]) for column in RETURN_COLUMNS]
+            for cells in formatted_rows(frame)
+        ),
+    )
 
 
 @dataclass(frozen=True)

@@ -42,9 +42,10 @@ from conversations.models import (
     Person,
     Team,
 )
-from frameworks.models import POPULATION_ROLES, FrameworkVersion, Outcome, OutcomeEquivalence
+from frameworks.equivalence import equivalence_graph
+from frameworks.models import POPULATION_ROLES
 from frameworks.periods import Period
-from reporting.measures import resolve_equivalents
+from reporting.measures import mapping_frame
 
 COUNTED_ANSWERS = (Answer.YES, Answer.PARTLY, Answer.NO)
 
@@ -208,31 +209,10 @@ RATED_STATUSES = ("achieved", "partly_achieved", "not_achieved")
 
 
 def outcome_families(codes: Sequence[str]) -> dict[str, frozenset[int]]:
-    """``code -> ids of every outcome counted as that code``: the outcomes with that code in
-    any framework version, and every earlier outcome mapped onto one of them through
-    ``OutcomeEquivalence``, following chains (2007 → 2012 → …). So ``having_a_say`` also
-    finds users 2007 ``choice``. An unknown code maps to an empty set. Two queries."""
-    from frameworks.models import Outcome, OutcomeEquivalence
-
-    codes = list(dict.fromkeys(codes))
-    if not codes:
-        return {}
-    own: dict[str, set[int]] = {code: set() for code in codes}
-    for pk, code in Outcome.objects.filter(code__in=codes).values_list("pk", "code"):
-        own[code].add(pk)
-    earlier_of: dict[int, set[int]] = {}
-    for earlier, later in OutcomeEquivalence.objects.values_list("earlier_id", "later_id"):
-        earlier_of.setdefault(later, set()).add(earlier)
-    families: dict[str, frozenset[int]] = {}
-    for code, ids in own.items():
-        found, todo = set(ids), list(ids)
-        while todo:
-            for earlier in earlier_of.get(todo.pop(), ()):
-                if earlier not in found:  # a loop in the data would otherwise never end
-                    found.add(earlier)
-                    todo.append(earlier)
-        families[code] = frozenset(found)
-    return families
+    """``code -> ids of every outcome counted as that code`` (``EquivalenceGraph.family``):
+    so ``having_a_say`` also finds users 2007 ``choice``. An unknown code maps to an empty
+    set. The graph is read once per request."""
+    return equivalence_graph().families(codes)
 
 
 def completed_reviews(*, scope: Scope, period: Period) -> QuerySet:
@@ -347,43 +327,9 @@ def _in_scope(scope: Scope, *, first_day: date, last_day: date, prefix: str) -> 
 
 def outcome_mapping() -> pd.DataFrame:
     """Every published outcome and where it is counted in the newest version of its framework
-    (``reporting.measures.MAPPING_COLUMNS``). Two small queries, whatever the data."""
-    newer = FrameworkVersion.objects.filter(published=True, previous=OuterRef("version"))
-    outcomes = pd.DataFrame.from_records(
-        list(
-            Outcome.objects.filter(version__published=True)
-            .annotate(superseded=Exists(newer))
-            .values(
-                "id",
-                "version__framework__code",
-                "version__framework__role",
-                "code",
-                "label",
-                "order",
-                "superseded",
-            )
-        ),
-        columns=[
-            "id",
-            "version__framework__code",
-            "version__framework__role",
-            "code",
-            "label",
-            "order",
-            "superseded",
-        ],
-    ).rename(
-        columns={
-            "id": "outcome_id",
-            "version__framework__code": "framework",
-            "version__framework__role": "role",
-        }
-    )
-    edges = pd.DataFrame.from_records(
-        list(OutcomeEquivalence.objects.values("earlier_id", "later_id")),
-        columns=["earlier_id", "later_id"],
-    )
-    return resolve_equivalents(outcomes, edges)
+    (``reporting.measures.MAPPING_COLUMNS``), from the equivalence graph (read once per
+    request)."""
+    return mapping_frame(equivalence_graph())
 
 
 ACHIEVEMENT_STATUSES = (
@@ -478,4 +424,40 @@ def people_without_review(*, scope: Scope, since: date, until: date) -> QuerySet
             )
         )
         .order_by("ref", "pk")
+    )
+
+
+# --- targets: outcomes rated at review, per team and quarter ---------------------------------
+
+
+def rated_outcome_counts(*, partnership: Partnership, quarters: Sequence[Period]) -> pd.DataFrame:
+    """Outcome records rated achieved, partly or not achieved at review (spec §6), in
+    completed reviews of the partnership held in ``quarters`` (which must not overlap): columns
+    ``team, period, outcome_id, achieved, rated``, one row per team, quarter and outcome with
+    any. Records are counted, not people, so a year or the whole partnership is the sum of its
+    quarters or teams: every outcome target of a partnership is answered by this one query."""
+    quarters = sorted(set(quarters), key=lambda q: q.first_day)
+    if not quarters:
+        return pd.DataFrame(columns=["team", "period", "outcome_id", "achieved", "rated"])
+    rows = (
+        OutcomeRecord.objects.filter(
+            conversation__partnership=partnership,
+            conversation__status=ConversationStatus.COMPLETED,
+            conversation__type=ConversationType.REVIEW,
+            conversation__date_held__gte=quarters[0].first_day,
+            conversation__date_held__lte=quarters[-1].last_day,
+            status__in=RATED_STATUSES,
+        )
+        .annotate(period=_quarter_case(quarters))
+        .values("conversation__team__code", "period", "outcome_id")
+        .annotate(achieved=Count("pk", filter=Q(status=OutcomeStatus.ACHIEVED)), rated=Count("pk"))
+        .order_by()
+    )
+    return pd.DataFrame.from_records(
+        [
+            (r["conversation__team__code"], r["period"], r["outcome_id"], r["achieved"], r["rated"])
+            for r in rows
+            if r["period"] is not None
+        ],
+        columns=["team", "period", "outcome_id", "achieved", "rated"],
     )

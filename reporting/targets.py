@@ -16,11 +16,18 @@ from django.db.models import Q, QuerySet
 
 from conversations.access import StaffScope, staff_scope
 from conversations.models import Conversation, Partnership, Person, Target, Team
-from frameworks.models import POPULATION_ROLES, Outcome, Role
+from frameworks.equivalence import equivalence_graph
+from frameworks.models import POPULATION_ROLES, Role
 from frameworks.periods import Period, PeriodError
-from reporting.figures import measure_figures, suppression_threshold
+from reporting import reference
+from reporting.figures import suppression_threshold
 from reporting.measures import percentage, target_status
-from reporting.selectors import Scope, outcome_achieved_rate
+from reporting.selectors import (
+    Scope,
+    measure_counts,
+    outcome_families,
+    rated_outcome_counts,
+)
 
 STATUS_LABELS: dict[str, str] = {"met": "Met", "not_met": "Not met", "no_data": "No data"}
 
@@ -86,12 +93,7 @@ def roles_counted(*, measure=None, outcome_code: str = "") -> frozenset[str]:
     """The roles a measure's population, or an outcome's framework, counts."""
     if measure is not None:
         return frozenset(POPULATION_ROLES.get(measure.population, ()))
-    return frozenset(
-        Outcome.objects.filter(code=outcome_code)
-        .order_by()
-        .values_list("version__framework__role", flat=True)
-        .distinct()
-    )
+    return equivalence_graph().roles(outcome_code)
 
 
 def roles_in_words(roles: Iterable[str]) -> str:
@@ -99,12 +101,11 @@ def roles_in_words(roles: Iterable[str]) -> str:
 
 
 def outcome_labels(codes: Iterable[str]) -> dict[str, str]:
-    """``code -> label`` as the newest framework version words it. One query."""
-    labels: dict[str, str] = {}
-    rows = Outcome.objects.filter(code__in=set(codes)).order_by("version__version", "pk")
-    for code, label in rows.values_list("code", "label"):
-        labels[code] = label  # later versions overwrite earlier ones
-    return labels
+    """``code -> label`` as the newest framework version words it, for the codes known
+    (``EquivalenceGraph.label``; the graph is read once per request)."""
+    graph = equivalence_graph()
+    labels = {code: graph.label(code) for code in set(codes)}
+    return {code: label for code, label in labels.items() if label is not None}
 
 
 @dataclass(frozen=True)
@@ -124,20 +125,75 @@ class Progress:
 NO_DATA = Progress(actual=None, denominator=0, status="no_data")
 
 
-def _scope_of(target: Target) -> Scope:
-    return Scope(partnership=target.partnership, teams=(target.team,) if target.team_id else ())
+def _quarters_of(period: Period) -> list[Period]:
+    if period.is_quarter:
+        return [period]
+    return [Period(period.start_year, quarter) for quarter in (1, 2, 3, 4)]
+
+
+def _measure_counts(
+    partnership: Partnership, wanted: Iterable[tuple[Target, Period]]
+) -> dict[tuple[str, str, str], tuple[int, int]]:
+    """``(team code or "", period, measure code) -> (numerator, denominator)`` for the
+    measure targets wanted. Each person counts once per scope (spec §5), so a partnership is
+    not the sum of its teams, nor a year of its quarters: one count per kind of period
+    (years, quarters) for the partnership as a whole and one by team, four queries at most
+    however many targets."""
+    layers: dict[tuple[bool, bool], set[Period]] = defaultdict(set)
+    for target, period in wanted:
+        layers[(target.team_id is not None, period.is_quarter)].add(period)
+    counts: dict[tuple[str, str, str], tuple[int, int]] = {}
+    for (by_team, _), periods in layers.items():
+        frame = measure_counts(
+            scope=Scope(partnership),
+            periods=sorted(periods),
+            breakdown="team" if by_team else None,
+            measures=reference.measures(),
+        )
+        for row in frame.itertuples(index=False):
+            key = (row.cell if by_team else "", row.period, row.measure_code)
+            counts[key] = (int(row.numerator), int(row.denominator))
+    return counts
+
+
+def _outcome_counts(
+    partnership: Partnership, wanted: Sequence[tuple[Target, Period]]
+) -> dict[tuple[str, str, str], tuple[int, int]]:
+    """``(team code or "", period, outcome code) -> (achieved, rated)`` for the outcome
+    targets wanted, from one count by team and quarter (records add up across both)."""
+    if not wanted:
+        return {}
+    frame = rated_outcome_counts(
+        partnership=partnership,
+        quarters=[q for _, period in wanted for q in _quarters_of(period)],
+    )
+    families = outcome_families([target.outcome_code for target, _ in wanted])
+    counts: dict[tuple[str, str, str], tuple[int, int]] = {}
+    for target, period in wanted:
+        team = target.team.code if target.team_id else ""
+        chosen = frame[
+            frame["period"].isin([str(q) for q in _quarters_of(period)])
+            & frame["outcome_id"].isin(families[target.outcome_code])
+        ]
+        if team:
+            chosen = chosen[chosen["team"] == team]
+        counts[(team, str(period), target.outcome_code)] = (
+            int(chosen["achieved"].sum()),
+            int(chosen["rated"].sum()),
+        )
+    return counts
 
 
 def target_progress(targets: Sequence[Target], *, today: date) -> dict[int, Progress]:
     """``target pk -> Progress`` for each target in its own scope and period.
 
-    Measure targets use the national-measure figures (so suppression is applied exactly as on
-    the dashboard); outcome targets use the outcome's achieved rate at review, suppressed
-    below the disclosure threshold. Periods that have not begun have no data and cost no
-    query; otherwise a few queries per distinct scope and period.
+    Measure targets use the national-measure counts, outcome targets the outcome's achieved
+    rate at review; either is suppressed (no data) below the disclosure threshold, as the
+    dashboard suppresses the scope's own figure. Periods that have not begun have no data.
+    A bounded number of queries per partnership, however many targets, scopes and periods.
     """
-    groups: dict[tuple[int, int | None, str], list[Target]] = defaultdict(list)
     progress: dict[int, Progress] = {}
+    wanted: dict[int, list[tuple[Target, Period]]] = defaultdict(list)
     for target in targets:
         try:
             period = Period.parse(target.period)
@@ -147,37 +203,21 @@ def target_progress(targets: Sequence[Target], *, today: date) -> dict[int, Prog
         if period.first_day > today:
             progress[target.pk] = NO_DATA
             continue
-        groups[(target.partnership_id, target.team_id, str(period))].append(target)
+        wanted[target.partnership_id].append((target, period))
     threshold = suppression_threshold()
-    for (_, _, period_text), group in groups.items():
-        scope, period = _scope_of(group[0]), Period.parse(period_text)
-        measure_targets = [t for t in group if t.measure_id]
-        if measure_targets:
-            figures = measure_figures(scope=scope, periods=[period]).set_index("measure_code")
-            for target in measure_targets:
-                row = figures.loc[target.measure.code]
-                progress[target.pk] = Progress(
-                    actual=row["percentage"],
-                    denominator=int(row["denominator"]),
-                    status=target_status(
-                        row["percentage"], target.target, suppressed=bool(row["suppressed"])
-                    ),
-                )
-        outcome_targets = [t for t in group if not t.measure_id]
-        if outcome_targets:
-            rates = outcome_achieved_rate(
-                scope=scope,
-                period=period,
-                outcome_codes=[t.outcome_code for t in outcome_targets],
-            ).set_index("outcome_code")
-            for target in outcome_targets:
-                numerator = int(rates.loc[target.outcome_code, "numerator"])
-                denominator = int(rates.loc[target.outcome_code, "denominator"])
-                suppressed = denominator < threshold
-                actual = None if suppressed else percentage(numerator, denominator)
-                progress[target.pk] = Progress(
-                    actual=actual,
-                    denominator=denominator,
-                    status=target_status(actual, target.target, suppressed=suppressed),
-                )
+    for items in wanted.values():
+        partnership = items[0][0].partnership
+        counts = _measure_counts(partnership, [(t, p) for t, p in items if t.measure_id])
+        counts |= _outcome_counts(partnership, [(t, p) for t, p in items if not t.measure_id])
+        for target, period in items:
+            team = target.team.code if target.team_id else ""
+            what = target.measure.code if target.measure_id else target.outcome_code
+            numerator, denominator = counts.get((team, str(period), what), (0, 0))
+            suppressed = denominator < threshold
+            actual = None if suppressed else percentage(numerator, denominator)
+            progress[target.pk] = Progress(
+                actual=actual,
+                denominator=denominator,
+                status=target_status(actual, target.target, suppressed=suppressed),
+            )
     return progress

@@ -17,7 +17,7 @@ from conversations.audit import audit
 from conversations.models import AuditAction, AuditEvent, Partnership
 from frameworks.periods import Period, PeriodError
 from reporting.access import led_partnership_or_404
-from reporting.views.dashboard import _csv_response
+from reporting.csv import csv_response
 
 AUDIT_HEADER = [
     "at",
@@ -80,7 +80,7 @@ def audit_download(request: HttpRequest) -> HttpResponse:
         detail={"partnership": partnership.code, "period": str(period)},
     )
     slug = str(period).replace(" ", "-")
-    return _csv_response(
+    return csv_response(
         f"audit-{partnership.code}-{slug}.csv",
         AUDIT_HEADER,
         (_row(event) for event in events.iterator(chunk_size=2000)),

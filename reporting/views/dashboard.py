@@ -1,133 +1,39 @@
-"""The dashboard: the four measures for a scope and period, their trend, outcomes at review,
-barriers, breakdowns and who has gone a year without a review — each table also as CSV.
+"""The dashboard page and its CSV downloads: read the request (scope and period), ask
+``reporting.dashboard`` for the figures, render or write them, and audit the reading.
 
 Scope comes from ``resolve_scope`` (``?team=<code>``; anything outside the user's reach is a
-404). Every figure shown or downloaded is counted in the database and goes through the same
-disclosure control.
+404).
 """
 
 from __future__ import annotations
 
-import csv
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from datetime import date
-from decimal import Decimal
-from typing import Any
-from urllib.parse import urlencode
-
-import pandas as pd
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Page, Paginator
-from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
-from django.urls import NoReverseMatch, URLPattern, path, reverse
+from django.urls import URLPattern, path
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from conversations.audit import audit, ids_of
-from conversations.models import AuditAction, ConversationType, InterviewerKind, Team
-from frameworks.models import BarrierCode, ClientGroup, Role
-from frameworks.periods import Period, PeriodError, default_period, last_quarters
-from reporting.access import ReportingReach, reporting_reach, resolve_scope
-from reporting.figures import measure_figures, suppression_threshold
-from reporting.forms import period_choices
-from reporting.measures import (
-    ACHIEVEMENT_COLUMNS,
-    map_to_current,
-    pivot_counts,
-    suppress_counts_with_totals,
-    suppress_rows,
+from conversations.models import AuditAction
+from frameworks.once import once_per_request
+from frameworks.periods import (
+    PeriodError,
+    default_period,
+    period_choices,
+    reportable_period,
 )
-from reporting.returns import escape_formula
-from reporting.selectors import (
-    Scope,
-    barrier_counts,
-    barrier_records,
-    outcome_achievement,
-    outcome_mapping,
-    people_without_review,
+from reporting.access import reporting_reach, resolve_scope
+from reporting.csv import csv_response
+from reporting.dashboard import (
+    TABLES,
+    Choice,
+    DashboardQuery,
+    coverage_page,
+    page_figures,
+    table_csv,
+    team_choices,
 )
-
-BREAKDOWN_TITLES: dict[str, str] = {
-    "team": "Team",
-    "client_group": "Client group",
-    "interviewer": "Interviewer",
-    "type": "Conversation type",
-}
-TABLES: tuple[str, ...] = (
-    "measures",
-    "trend",
-    "achievement",
-    "barriers",
-    *(f"breakdown-{name}" for name in BREAKDOWN_TITLES),
-    "coverage",
-)
-TREND_QUARTERS = 8
-COVERAGE_PAGE_SIZE = 25
-STATUS_WORDS = {"met": "Met", "not_met": "Not met", "no_data": "No data", "": "No target"}
-ROLE_HEADINGS = {Role.USER: "People who use services", Role.CARER: "Unpaid carers"}
-
-
-# --- the request: scope and period --------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Choice:
-    value: str
-    label: str
-
-
-@dataclass(frozen=True)
-class DashboardQuery:
-    """What the page or a download is about: resolved, checked, ready to count."""
-
-    scope: Scope
-    reach: ReportingReach
-    team_code: str  # the ?team asked for, "" for the user's whole reach
-    period: Period
-    today: date
-
-    @property
-    def trend_quarters(self) -> list[Period]:
-        ending = self.period if self.period.is_quarter else Period(self.period.start_year, 4)
-        return last_quarters(TREND_QUARTERS, ending=ending)
-
-    @property
-    def params(self) -> dict[str, str]:
-        params = {"period": str(self.period)}
-        if self.team_code:
-            params["team"] = self.team_code
-        return params
-
-    @property
-    def query_string(self) -> str:
-        return urlencode(self.params)
-
-    @property
-    def multi_team(self) -> bool:
-        return len(self.scope.teams) != 1
-
-    @property
-    def breakdowns(self) -> list[str]:
-        return [b for b in BREAKDOWN_TITLES if b != "team" or self.multi_team]
-
-    def scope_teams(self) -> list[Team]:
-        """The teams a team breakdown lists: the scope's, or every team of the partnership
-        the user may read."""
-        if self.scope.teams:
-            return list(self.scope.teams)
-        return [t for t in self.reach.teams if t.partnership_id == self.scope.partnership.pk]
-
-
-def chosen_period(text: str, *, today: date) -> Period:
-    """The period asked for, or the default. Raises PeriodError for text that is not a period,
-    or a period that has not started."""
-    period = Period.parse(text) if text.strip() else default_period(today)
-    if period.start_year < 2000 or period.first_day > today:
-        raise PeriodError(f"{period} has no figures yet: choose a period from the list")
-    return period
 
 
 def _dashboard_query(request: HttpRequest, *, lenient: bool = False) -> tuple[DashboardQuery, str]:
@@ -139,7 +45,7 @@ def _dashboard_query(request: HttpRequest, *, lenient: bool = False) -> tuple[Da
     today = timezone.localdate()
     problem = ""
     try:
-        period = chosen_period(request.GET.get("period", ""), today=today)
+        period = reportable_period(request.GET.get("period"), today=today)
     except PeriodError as error:
         if not lenient:
             raise
@@ -154,307 +60,11 @@ def _dashboard_query(request: HttpRequest, *, lenient: bool = False) -> tuple[Da
     return query, problem
 
 
-def team_choices(query: DashboardQuery) -> list[Choice]:
-    teams = [t for t in query.reach.teams if t.partnership_id == query.scope.partnership.pk]
-    if len(teams) < 2:
-        return []
-    everyone = "The whole partnership" if query.reach.partnerships else "All your teams"
-    return [Choice("", everyone), *(Choice(t.code, t.name) for t in teams)]
-
-
-def drilldown_url(query: DashboardQuery, **params: str) -> str:
-    """A link to the records behind a count, or "" while the drill-down page is not there."""
-    try:
-        base = reverse("reporting:drilldown")
-    except NoReverseMatch:
-        return ""
-    return f"{base}?{urlencode({**params, **query.params})}"
-
-
-# --- the figures ----------------------------------------------------------------------------
-
-
-def _text(value: Any) -> str:
-    """A figure as a CSV or table cell: suppressed or missing values are blank."""
-    if value is None or (isinstance(value, float) and pd.isna(value)):
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
-
-
-def measure_rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    rows = []
-    for row in frame.to_dict("records"):
-        row["status_words"] = STATUS_WORDS.get(row["target_status"], row["target_status"])
-        rows.append(row)
-    return rows
-
-
-def trend_frame(query: DashboardQuery) -> pd.DataFrame:
-    return measure_figures(scope=query.scope, periods=query.trend_quarters)
-
-
-def period_frame(query: DashboardQuery, trend: pd.DataFrame | None = None) -> pd.DataFrame:
-    """The chosen period's figures; a quarter's are already in the trend."""
-    if trend is not None and query.period.is_quarter:
-        return trend[trend["period"] == str(query.period)].reset_index(drop=True)
-    return measure_figures(scope=query.scope, periods=[query.period])
-
-
-@dataclass
-class TrendTable:
-    quarters: list[str]
-    measures: list[dict[str, Any]]  # code, title, cells (one row dict per quarter)
-    svg: str
-
-
-def trend_table(frame: pd.DataFrame) -> TrendTable:
-    from reporting import charts  # matplotlib takes seconds to import: only when drawing
-
-    quarters = list(dict.fromkeys(frame["period"]))
-    measures, series = [], []
-    for code, rows in frame.groupby("measure_code", sort=False):
-        cells = rows.to_dict("records")
-        title = cells[0]["measure_title"]
-        measures.append({"code": code, "title": title, "cells": cells})
-        series.append(
-            charts.TrendSeries(
-                code=str(code),
-                title=title,
-                points=[
-                    charts.TrendPoint(
-                        period=cell["period"],
-                        percentage=cell["percentage"],
-                        ci_low=cell["ci_low"],
-                        ci_high=cell["ci_high"],
-                        target=cell["target"],
-                        suppressed=bool(cell["suppressed"]),
-                        denominator=int(cell["denominator"]),
-                    )
-                    for cell in cells
-                ],
-            )
-        )
-    return TrendTable(quarters, measures, charts.trend_svg(series))
-
-
-def achievement_frame(query: DashboardQuery, mapping: pd.DataFrame) -> pd.DataFrame:
-    """Per outcome of the newest versions: achieved / partly / not achieved at review, with a
-    row whose total is below the threshold reduced to its total."""
-    counts = outcome_achievement(
-        scope=query.scope, first_day=query.period.first_day, last_day=query.period.last_day
-    )
-    mapped = map_to_current(counts, mapping, by=["status"])
-    table = pivot_counts(mapped, column="status", values=list(ACHIEVEMENT_COLUMNS))
-    return suppress_rows(
-        table, threshold=suppression_threshold(), count_columns=list(ACHIEVEMENT_COLUMNS)
-    )
-
-
-@dataclass
-class BarrierTables:
-    barriers: list[dict[str, str]]  # code, label: the columns
-    totals: pd.DataFrame  # barrier, label, count (None when suppressed), sorted
-    table: pd.DataFrame  # one row per outcome, one column per barrier code, total (records)
-    records: int  # outcome records naming any barrier: the totals' denominator
-    totals_suppressed: bool
-
-
-def barrier_tables(query: DashboardQuery, mapping: pd.DataFrame) -> BarrierTables:
-    """Barrier counts by outcome and in all, under the measures' rule (spec §5.5): counts of
-    outcome records are shown where at least ``threshold`` outcome records (naming any
-    barrier) are counted — for an outcome, its row; for the totals, the whole scope — and no
-    hidden row can be worked out from the totals shown beside it."""
-    threshold = suppression_threshold()
-    barriers = list(BarrierCode.objects.values("code", "label"))
-    codes = [b["code"] for b in barriers]
-    first_day, last_day = query.period.first_day, query.period.last_day
-    counts = barrier_counts(scope=query.scope, first_day=first_day, last_day=last_day)
-    records = barrier_records(scope=query.scope, first_day=first_day, last_day=last_day)
-    # Totals from the records themselves: an outcome split in two must not count twice.
-    totals = pd.DataFrame(
-        {
-            "barrier": codes,
-            "label": [b["label"] for b in barriers],
-            "count": [int(counts.loc[counts["barrier"] == c, "count"].sum()) for c in codes],
-        }
-    )
-    records_total = int(records["count"].sum())
-    totals_suppressed = 0 < records_total < threshold
-    column_totals = None if totals_suppressed else dict(zip(codes, totals["count"], strict=True))
-    totals["suppressed"] = totals_suppressed
-    totals["count"] = totals["count"].astype(object)
-    if totals_suppressed:
-        totals["count"] = None
-    totals = totals.sort_values("count", key=lambda s: s.fillna(-1), ascending=False)
-    table = pivot_counts(
-        map_to_current(counts, mapping, by=["barrier"]), column="barrier", values=codes
-    )
-    # A row's total is its outcome records naming any barrier, not the sum of its counts (a
-    # record can name several barriers): the denominator the counts are shown against.
-    per_outcome = map_to_current(records, mapping, by=[]).rename(columns={"count": "total"})
-    keys = ["framework", "role", "code", "label", "order", "current"]
-    table = table.drop(columns="total").merge(per_outcome[[*keys, "total"]], on=keys, how="left")
-    table["total"] = table["total"].fillna(0).astype(int)
-    table = suppress_counts_with_totals(
-        table,
-        threshold=threshold,
-        count_columns=codes,
-        column_totals=column_totals,
-        denominator="total",
-    )
-    return BarrierTables(
-        barriers, totals.reset_index(drop=True), table, records_total, totals_suppressed
-    )
-
-
-def breakdown_frame(query: DashboardQuery, breakdown: str) -> tuple[pd.DataFrame, dict]:
-    """The measures for the chosen period by one breakdown, and the cell labels."""
-    if breakdown == "team":
-        labels = {t.code: t.name for t in query.scope_teams()}
-    elif breakdown == "client_group":
-        labels = dict(ClientGroup.objects.values_list("code", "label"))
-    elif breakdown == "interviewer":
-        labels = dict(InterviewerKind.choices)
-    else:
-        labels = dict(ConversationType.choices)
-    frame = measure_figures(
-        scope=query.scope, periods=[query.period], breakdown=breakdown, cells=list(labels)
-    )
-    return frame, labels
-
-
-def coverage_since(today: date) -> date:
-    """Twelve months back: the same day last year (28 February for a 29 February)."""
-    try:
-        return today.replace(year=today.year - 1)
-    except ValueError:
-        return today.replace(year=today.year - 1, day=28)
-
-
-def coverage_people(query: DashboardQuery):
-    people = people_without_review(
-        scope=query.scope, since=coverage_since(query.today), until=query.today
-    )
-    return people.prefetch_related(
-        Prefetch("teams", queryset=Team.objects.only("pk", "name").order_by("name"))
-    )
-
-
-# --- pages ----------------------------------------------------------------------------------
-
-
-def _grouped_by_role(table: pd.DataFrame) -> list[dict[str, Any]]:
-    groups = []
-    for role, rows in table.groupby("role", sort=False):
-        groups.append(
-            {
-                "role": role,
-                "heading": ROLE_HEADINGS.get(role, role),
-                "rows": rows.to_dict("records"),
-            }
-        )
-    return groups
-
-
-def _achievement_context(query: DashboardQuery, mapping: pd.DataFrame) -> list[dict]:
-    from reporting import charts  # matplotlib takes seconds to import: only when drawing
-
-    groups = _grouped_by_role(achievement_frame(query, mapping))
-    for group in groups:
-        for row in group["rows"]:
-            row["drilldown"] = (
-                drilldown_url(query, outcome=row["code"], status="not_achieved")
-                if row["not_achieved"]
-                else ""
-            )
-        bars = [
-            charts.AchievementBar(
-                label=row["label"] if row["current"] else f"{row['label']} (earlier framework)",
-                achieved=row["achieved"],
-                partly_achieved=row["partly_achieved"],
-                not_achieved=row["not_achieved"],
-                total=int(row["total"]),
-                suppressed=bool(row["suppressed"]),
-            )
-            for row in group["rows"]
-        ]
-        group["svg"] = charts.achievement_svg(
-            bars,
-            chart_id=f"achievement-{group['role']}",
-            title=f"Outcomes at review: {group['heading'].lower()}",
-        )
-    return groups
-
-
-def _barrier_context(query: DashboardQuery, mapping: pd.DataFrame) -> dict[str, Any]:
-    from reporting import charts  # matplotlib takes seconds to import: only when drawing
-
-    tables = barrier_tables(query, mapping)
-    groups = _grouped_by_role(tables.table)
-    for group in groups:
-        for row in group["rows"]:
-            row["cells"] = [
-                {
-                    "barrier": b["code"],
-                    "label": b["label"],
-                    "count": row[b["code"]],
-                    "url": drilldown_url(query, barrier=b["code"], outcome=row["code"])
-                    if row[b["code"]]
-                    else "",
-                }
-                for b in tables.barriers
-            ]
-    totals = tables.totals.to_dict("records")
-    svg = charts.count_bars_svg(
-        [charts.CountBar(t["label"], t["count"]) for t in totals],
-        chart_id="barriers-chart",
-        title="Barriers recorded most often",
-        unit="Outcome records with this barrier",
-    )
-    return {
-        "barriers": tables.barriers,
-        "totals": totals,
-        "records": tables.records,
-        "totals_suppressed": tables.totals_suppressed,
-        "groups": groups,
-        "svg": svg,
-    }
-
-
-def _breakdown_context(query: DashboardQuery) -> list[dict[str, Any]]:
-    sections = []
-    for breakdown in query.breakdowns:
-        frame, labels = breakdown_frame(query, breakdown)
-        measures = []
-        for code, rows in frame.groupby("measure_code", sort=False):
-            records = measure_rows(rows)
-            for record in records:
-                record["cell_label"] = labels.get(record["cell"], record["cell"] or "Not recorded")
-            measures.append({"code": code, "title": records[0]["measure_title"], "rows": records})
-        sections.append(
-            {
-                "name": breakdown,
-                "title": BREAKDOWN_TITLES[breakdown],
-                "measures": measures,
-                "targets": breakdown == "team",
-            }
-        )
-    return sections
-
-
-def _coverage_page(request: HttpRequest, query: DashboardQuery) -> Page:
-    paginator = Paginator(coverage_people(query), COVERAGE_PAGE_SIZE)
-    return paginator.get_page(request.GET.get("coverage_page"))
-
-
 @login_required
 @require_http_methods(["GET", "HEAD"])
+@once_per_request
 def dashboard(request: HttpRequest) -> HttpResponse:
     query, error = _dashboard_query(request, lenient=True)
-    trend = trend_frame(query)
-    mapping = outcome_mapping()
     context = {
         "query": query,
         "error": error,
@@ -464,15 +74,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             for value, label in period_choices(query.today, chosen=query.period)
         ],
         "team_choices": team_choices(query),
-        "threshold": suppression_threshold(),
-        "measures": measure_rows(period_frame(query, trend)),
-        "trend": trend_table(trend),
-        "achievement": _achievement_context(query, mapping),
-        "barriers": _barrier_context(query, mapping),
-        "breakdowns": _breakdown_context(query),
-        "coverage": _coverage_page(request, query),
-        "coverage_since": coverage_since(query.today),
-        "tables": TABLES,
+        **page_figures(query),
+        "coverage": coverage_page(query, request.GET.get("coverage_page")),
     }
     audit(
         action=AuditAction.VIEWED_COVERAGE_LIST,
@@ -494,105 +97,9 @@ def _audit_scope(query: DashboardQuery) -> dict[str, str]:
 # --- CSV downloads --------------------------------------------------------------------------
 
 
-def csv_cell(value: Any) -> str:
-    """A cell as text, with text that a spreadsheet would run as a formula made inert by a
-    leading apostrophe. Numbers (including negative ones) are left as they are."""
-    text = _text(value)
-    if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
-        return text
-    return escape_formula(text)
-
-
-def _csv_response(filename: str, header: Sequence[str], rows: Iterable[Sequence[Any]]):
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    writer = csv.writer(response)
-    writer.writerow([csv_cell(h) for h in header])
-    for row in rows:
-        writer.writerow([csv_cell(value) for value in row])
-    return response
-
-
-MEASURE_HEADER = [
-    "scope",
-    "period",
-    "measure_code",
-    "measure_title",
-    "population",
-    "numerator",
-    "denominator",
-    "percentage",
-    "ci_low",
-    "ci_high",
-    "suppressed",
-    "target",
-    "target_status",
-]
-
-
-def _measure_csv_rows(query: DashboardQuery, frame: pd.DataFrame) -> list[list[Any]]:
-    return [
-        [query.scope.label, *(row[c] for c in MEASURE_HEADER[1:])]
-        for row in frame.to_dict("records")
-    ]
-
-
-def _table_csv(query: DashboardQuery, table: str) -> tuple[list[str], list[list[Any]]]:
-    if table in ("measures", "trend"):
-        frame = period_frame(query) if table == "measures" else trend_frame(query)
-        return MEASURE_HEADER, _measure_csv_rows(query, frame)
-    if table.startswith("breakdown-"):
-        breakdown = table.removeprefix("breakdown-")
-        if breakdown not in query.breakdowns:
-            raise Http404("No such breakdown for this scope")
-        frame, labels = breakdown_frame(query, breakdown)
-        header = [*MEASURE_HEADER[:4], breakdown, f"{breakdown}_label", *MEASURE_HEADER[5:]]
-        rows = [
-            [
-                query.scope.label,
-                *(row[c] for c in MEASURE_HEADER[1:4]),
-                row["cell"],
-                labels.get(row["cell"], ""),
-                *(row[c] for c in MEASURE_HEADER[5:]),
-            ]
-            for row in frame.to_dict("records")
-        ]
-        return header, rows
-    if table == "achievement":
-        frame = achievement_frame(query, outcome_mapping())
-        columns = ["role", "code", "label", *ACHIEVEMENT_COLUMNS, "total", "suppressed"]
-        header = ["scope", "period", "role", "outcome_code", "outcome_label"] + columns[3:]
-        rows = [
-            [query.scope.label, str(query.period), *(r[c] for c in columns)]
-            for r in frame.to_dict("records")
-        ]
-        return header, rows
-    if table == "barriers":
-        tables = barrier_tables(query, outcome_mapping())
-        codes = [b["code"] for b in tables.barriers]
-        columns = ["role", "code", "label", *codes, "total", "suppressed"]
-        header = ["scope", "period", "role", "outcome_code", "outcome_label", *codes]
-        header += ["outcome_records", "suppressed"]
-        rows = [
-            [query.scope.label, str(query.period), *(r[c] for c in columns)]
-            for r in tables.table.to_dict("records")
-        ]
-        return header, rows
-    # coverage: references only — names never leave the site in a file (spec §2).
-    header = ["ref", "teams", "last_completed_review"]
-    rows = [
-        [
-            person.ref,
-            "; ".join(team.name for team in person.teams.all()),
-            person.last_review.isoformat() if person.last_review else "never",
-        ]
-        for person in coverage_people(query).iterator(chunk_size=2000)
-    ]
-    return header, rows
-
-
 @login_required
 @require_http_methods(["GET", "HEAD"])
+@once_per_request
 def dashboard_download(request: HttpRequest, table: str) -> HttpResponse:
     if table not in TABLES:
         raise Http404("No such table")
@@ -600,7 +107,7 @@ def dashboard_download(request: HttpRequest, table: str) -> HttpResponse:
         query, _ = _dashboard_query(request)
     except PeriodError as problem:
         return HttpResponseBadRequest(str(problem))
-    header, rows = _table_csv(query, table)
+    header, rows = table_csv(query, table)
     audit(
         action=AuditAction.DOWNLOADED_CSV,
         request=request,
@@ -608,7 +115,7 @@ def dashboard_download(request: HttpRequest, table: str) -> HttpResponse:
     )
     where = query.team_code or query.scope.partnership.code
     period = str(query.period).replace(" ", "-")
-    return _csv_response(f"{table}-{where}-{period}.csv", header, rows)
+    return csv_response(f"{table}-{where}-{period}.csv", header, rows)
 
 
 urlpatterns: list[URLPattern] = [

@@ -23,9 +23,10 @@ from django.views.decorators.http import require_http_methods
 from conversations.audit import client_address
 from conversations.models import Action, AuditAction, AuditEvent, Conversation
 from frameworks.models import BarrierCode
-from frameworks.periods import Period, PeriodError
+from frameworks.once import once_per_request
+from frameworks.periods import Period, PeriodError, period_choices
 from reporting.access import resolve_scope
-from reporting.forms import DRILLDOWN_STATUSES, DrilldownForm, period_choices
+from reporting.forms import DRILLDOWN_STATUSES, DrilldownForm
 from reporting.selectors import Scope, records_behind_figure
 
 PAGE_SIZE = 25
@@ -86,6 +87,7 @@ def audit_drilldown(
 
 @login_required
 @require_http_methods(["GET", "HEAD"])
+@once_per_request
 def drilldown(request: HttpRequest) -> HttpResponse:
     scope = resolve_scope(request)
     form = DrilldownForm(request.GET)

@@ -16,10 +16,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from conversations.audit import audit
 from conversations.models import AuditAction, Partnership
-from frameworks.periods import Period, PeriodError, default_period
+from frameworks.once import once_per_request
+from frameworks.periods import Period, PeriodError, default_period, period_choices
 from reporting.access import led_partnership_or_404
 from reporting.figures import suppression_threshold
-from reporting.forms import period_choices
 from reporting.models import ReturnFormat, ReturnRecord
 from reporting.returns import (
     formatted_rows,
@@ -139,6 +139,7 @@ def _render_list(
 
 @login_required
 @require_http_methods(["GET", "HEAD"])
+@once_per_request
 def return_list(request: HttpRequest) -> HttpResponse:
     partnership = led_partnership_or_404(request.user)
     day = today()
@@ -159,6 +160,7 @@ def return_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
+@once_per_request
 def return_produce_view(request: HttpRequest) -> HttpResponse:
     partnership = led_partnership_or_404(request.user)
     day = today()

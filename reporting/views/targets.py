@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods
 from conversations.access import staff_scope
 from conversations.audit import audit
 from conversations.models import AuditAction, Target
+from frameworks.once import once_per_request
 from reporting.access import reporting_reach
 from reporting.forms import TargetForm
 from reporting.targets import (
@@ -39,6 +40,7 @@ def _described(target: Target, labels: dict[str, str]) -> str:
 
 @login_required
 @require_http_methods(["GET", "HEAD"])
+@once_per_request
 def target_list(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not reporting_reach(user).any:
@@ -95,6 +97,7 @@ def _audit_target(request: HttpRequest, action: AuditAction, target: Target) -> 
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
+@once_per_request
 def target_create(request: HttpRequest) -> HttpResponse:
     if not can_set_targets(request.user):
         raise PermissionDenied("Only team leaders and partnership leads set targets.")
@@ -109,6 +112,7 @@ def target_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
+@once_per_request
 def target_edit(request: HttpRequest, pk: int) -> HttpResponse:
     target = get_object_or_404(targets_editable_by(request.user), pk=pk)
     form = TargetForm(request.POST or None, user=request.user, instance=target)
@@ -121,6 +125,7 @@ def target_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
+@once_per_request
 def target_delete(request: HttpRequest, pk: int) -> HttpResponse:
     target = get_object_or_404(
         targets_editable_by(request.user).select_related("partnership", "team", "measure"),

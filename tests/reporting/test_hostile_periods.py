@@ -11,10 +11,10 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from frameworks.periods import Period, PeriodError
+from frameworks.periods import Period, PeriodError, reportable_period
+from reporting.dashboard import DashboardQuery
 from reporting.forms import DrilldownForm
 from reporting.models import ReturnRecord
-from reporting.views.dashboard import DashboardQuery, chosen_period
 from reporting.views.returns import PeriodForm
 
 pytestmark = pytest.mark.django_db
@@ -136,7 +136,7 @@ period_texts = st.one_of(
 def test_the_dashboard_period_is_one_with_figures_or_a_period_error(text):
     today = date(2026, 11, 30)
     try:
-        period = chosen_period(text, today=today)
+        period = reportable_period(text, today=today)
     except PeriodError as error:
         assert str(error)
     else:

@@ -14,10 +14,9 @@ from openpyxl import load_workbook
 from conversations.models import Target
 from frameworks.models import Measure
 from frameworks.periods import Period
+from reporting.csv import RETURN_COLUMNS, escape_formula
 from reporting.models import ReturnRecord
 from reporting.returns import (
-    RETURN_COLUMNS,
-    escape_formula,
     national_return_frame,
     render_csv,
     render_xlsx,

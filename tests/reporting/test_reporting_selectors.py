@@ -13,7 +13,7 @@ from reporting.selectors import (
     outcome_mapping,
     people_without_review,
 )
-from tests.factories import PersonFactory, answered_conversation
+from tests.factories import PersonFactory, answered_conversation, framework_version
 
 # --- pure helpers (no database) ---------------------------------------------------------------
 
@@ -152,3 +152,61 @@ def test_people_without_review_and_their_last_review(team, other_team, partnersh
     )
 
     assert [(p.ref, p.last_review) for p in people] == [("OLD", dt.date(2025, 1, 5))]
+
+
+@pytest.mark.django_db
+def test_rated_outcome_counts_add_up_to_each_scopes_achieved_rate(team, other_team, partnership):
+    """Targets sum the per-team, per-quarter counts: the sums equal the achieved rate counted
+    for the scope and period directly, 2007 ``choice`` counting as ``having_a_say``."""
+    import random
+
+    from frameworks.periods import Period
+    from reporting.selectors import outcome_achieved_rate, outcome_families, rated_outcome_counts
+
+    chance = random.Random(9)
+    statuses = ["achieved", "partly_achieved", "not_achieved", "not_applicable"]
+    days = [dt.date(2026, 4, 3), dt.date(2026, 6, 30), dt.date(2026, 7, 1), dt.date(2027, 2, 9)]
+    for index in range(24):
+        chosen = (team, other_team)[index % 2]
+        answered_conversation(
+            person=PersonFactory(partnership=partnership, teams=[chosen]),
+            team=chosen,
+            date_held=chance.choice(days),
+            answers={},
+            type=chance.choice(["review", "review", "support_plan"]),
+            outcomes={
+                "feeling_safe": chance.choice(statuses),
+                "having_a_say": chance.choice(statuses),
+            },
+        )
+    old = framework_version("users", "2007")
+    answered = answered_conversation(
+        person=PersonFactory(partnership=partnership, teams=[team]),
+        team=team,
+        date_held=days[0],
+        answers={},
+        outcomes={},
+    )
+    answered.outcome_records.create(outcome=old.outcomes.get(code="choice"), status="achieved")
+    year = Period(2026)
+    quarters = [Period(2026, q) for q in (1, 2, 3, 4)]
+    frame = rated_outcome_counts(partnership=partnership, quarters=quarters)
+    codes = ["feeling_safe", "having_a_say"]
+    families = outcome_families(codes)
+
+    for scope, team_code in ((Scope(partnership), ""), (Scope(partnership, (team,)), team.code)):
+        for period in (year, quarters[0], quarters[2]):
+            rates = outcome_achieved_rate(scope=scope, period=period, outcome_codes=codes)
+            for row in rates.itertuples():
+                labels = [str(q) for q in quarters] if period == year else [str(period)]
+                chosen = frame[
+                    frame["period"].isin(labels)
+                    & frame["outcome_id"].isin(families[row.outcome_code])
+                ]
+                if team_code:
+                    chosen = chosen[chosen["team"] == team_code]
+                assert (chosen["achieved"].sum(), chosen["rated"].sum()) == (
+                    row.numerator,
+                    row.denominator,
+                ), (team_code, str(period), row.outcome_code)
+    assert frame["rated"].sum() > 0
