@@ -5,30 +5,37 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 
-from conversations.models.organisation import Partnership, StaffRole, Team
+from conversations.models.organisation import Partnership, Team, scope_of
+
+
+def _allocated_to(team_ids) -> Q:
+    """People allocated to any of ``team_ids`` (a semi-join on the allocation table)."""
+    if not team_ids:
+        return Q(pk__in=[])
+    allocations = Person.teams.through.objects.filter(team_id__in=team_ids)
+    return Q(pk__in=allocations.values("person_id"))
 
 
 class PersonQuerySet(models.QuerySet):
     def visible_to(self, user) -> PersonQuerySet:
         """People a user may read: allocated to one of their teams, or anyone in a
-        partnership they lead. Everything else is simply not found."""
+        partnership they lead. Everything else is simply not found.
+
+        Filters on the user's team and partnership ids (``scope_of``): the people of a led
+        partnership by their own column, the people of a team through the allocation table
+        alone. Each person appears once, without DISTINCT."""
         if not user.is_authenticated:
             return self.none()
+        scope = scope_of(user)
         return self.filter(
-            Q(teams__memberships__user=user, teams__memberships__role__in=StaffRole.team_roles())
-            | Q(
-                partnership__memberships__user=user,
-                partnership__memberships__role=StaffRole.PARTNERSHIP_LEAD,
-            )
-        ).distinct()
+            _allocated_to(scope.team_ids) | Q(partnership_id__in=scope.lead_partnership_ids)
+        )
 
     def editable_by(self, user) -> PersonQuerySet:
         """People a user may change: allocated to a team they work in. Leads only read."""
         if not user.is_authenticated:
             return self.none()
-        return self.filter(
-            teams__memberships__user=user, teams__memberships__role__in=StaffRole.team_roles()
-        ).distinct()
+        return self.filter(_allocated_to(scope_of(user).team_ids))
 
     def search(self, text: str) -> PersonQuerySet:
         text = text.strip()

@@ -17,7 +17,7 @@ from django.db import models
 from django.db.models import Q
 
 from conversations import request_address
-from conversations.models.organisation import Partnership, StaffRole, Team
+from conversations.models.organisation import Partnership, Team, scope_of
 from conversations.models.people import Person
 from frameworks.models import Role
 
@@ -93,35 +93,24 @@ def new_external_id() -> str:
 class ConversationQuerySet(models.QuerySet):
     def visible_to(self, user) -> ConversationQuerySet:
         """Conversations a user may read: held by one of their teams, or anywhere in a
-        partnership they lead."""
+        partnership they lead. Filters on the ids of ``scope_of``, no join."""
         if not user.is_authenticated:
             return self.none()
-        team_ids = Team.objects.filter(
-            memberships__user=user, memberships__role__in=StaffRole.team_roles()
-        ).values("pk")
-        lead_ids = Partnership.objects.filter(
-            memberships__user=user, memberships__role=StaffRole.PARTNERSHIP_LEAD
-        ).values("pk")
-        return self.filter(Q(team__in=team_ids) | Q(partnership__in=lead_ids))
+        scope = scope_of(user)
+        return self.filter(
+            Q(team_id__in=scope.team_ids) | Q(partnership_id__in=scope.lead_partnership_ids)
+        )
 
     def editable_by(self, user) -> ConversationQuerySet:
         """Conversations a user may record in: held by a team they work in. Leads only read."""
         if not user.is_authenticated:
             return self.none()
-        return self.filter(
-            team__in=Team.objects.filter(
-                memberships__user=user, memberships__role__in=StaffRole.team_roles()
-            ).values("pk")
-        )
+        return self.filter(team_id__in=scope_of(user).team_ids)
 
     def reopenable_by(self, user) -> ConversationQuerySet:
         if not user.is_authenticated:
             return self.none()
-        return self.filter(
-            team__in=Team.objects.filter(
-                memberships__user=user, memberships__role=StaffRole.TEAM_LEADER
-            ).values("pk")
-        )
+        return self.filter(team_id__in=scope_of(user).led_team_ids)
 
     def completed(self) -> ConversationQuerySet:
         return self.filter(status=ConversationStatus.COMPLETED)

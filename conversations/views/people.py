@@ -25,8 +25,8 @@ PAGE_SIZE = 25
 
 def _visible_links(user, relation: str) -> Prefetch:
     """Prefetch a person-to-person relation keeping only people the user may see."""
-    visible = Person.objects.filter(pk__in=Person.objects.visible_to(user).values("pk"))
-    return Prefetch(relation, queryset=visible.order_by("ref"), to_attr=f"visible_{relation}")
+    visible = Person.objects.visible_to(user).order_by("ref")
+    return Prefetch(relation, queryset=visible, to_attr=f"visible_{relation}")
 
 
 @login_required
