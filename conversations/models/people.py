@@ -49,6 +49,9 @@ class Person(models.Model):
 
     ``ref`` is pseudonymous and unique within the partnership; ``name`` and
     ``date_of_birth`` are optional and never leave the site in returns or extracts.
+    Searching by a fragment of ``ref`` or ``name`` uses the indexes of migration 0011
+    (trigram indexes on PostgreSQL), which are not declared here because they differ by
+    database.
     """
 
     partnership = models.ForeignKey(Partnership, on_delete=models.PROTECT, related_name="people")
