@@ -241,6 +241,34 @@ def test_queries_do_not_grow_with_records(
     assert len(response.context["page"]) == 25
 
 
+@pytest.mark.parametrize("who", ["partnership_lead", "team_leader"])
+def test_barrier_drilldown_queries_are_constant(
+    client, request, team, other_team, who, django_assert_max_num_queries
+):
+    """By barrier, across every outcome and conversation type: 2 records or 12, the same."""
+    barrier = {"barrier": "transport", "period": "2026-27"}
+    client.force_login(request.getfixturevalue(who))
+    for n in range(2):
+        review_with_words(team, ref=f"Y-{n}", words=f"words {n}", barriers=("transport",))
+    with django_assert_max_num_queries(20) as few:
+        client.get(URL, barrier)
+    for n in range(2, 12):
+        review_with_words(
+            team if n % 2 else other_team,
+            ref=f"Y-{n}",
+            words=f"words {n}",
+            type="assessment" if n % 3 else "review",
+            barriers=("transport", "staffing"),
+        )
+    review_with_words(team, ref="Z-0", words="staffing only", barriers=("staffing",))
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(URL, barrier)
+    expected = 12 if who == "partnership_lead" else 7  # the team leader reads East only
+    assert response.context["page"].paginator.count == expected
+    assert "staffing only" not in words_on(response)
+    assert AuditEvent.objects.filter(action="viewed_drilldown").count() == 2 + expected
+
+
 # --- bad links ------------------------------------------------------------------------------
 
 
