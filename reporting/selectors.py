@@ -298,14 +298,21 @@ def records_behind_figure(
     outcome_code: str = "",
     status: str = "",
     barrier_code: str = "",
+    readable: QuerySet | None = None,
 ) -> QuerySet:
     """The outcome records in completed conversations held in ``period`` within ``scope``
     that make up a figure: an outcome's records with ``status`` at review (completed reviews
     only), and/or the records carrying a barrier code (any completed conversation). The
-    outcome is mapped across versions through ``OutcomeEquivalence``. Newest first."""
+    outcome is mapped across versions through ``OutcomeEquivalence``. Newest first.
+
+    ``readable``: the conversations the reader may read (``Conversation.objects.visible_to``);
+    the records come only from those. The records are reached from the scope's conversations
+    in the period (the ``conv_scope_date`` index), and a barrier is a semi-join on each
+    record's barriers: the query never starts from every record carrying the barrier in
+    every partnership."""
     from conversations.models import Conversation, OutcomeRecord
 
-    conversations = Conversation.objects.filter(
+    conversations = (Conversation.objects if readable is None else readable).filter(
         partnership=scope.partnership,
         status=ConversationStatus.COMPLETED,
         date_held__gte=period.first_day,
@@ -319,7 +326,10 @@ def records_behind_figure(
     if status:
         records = records.filter(status=status, conversation__type="review")
     if barrier_code:
-        records = records.filter(barriers__code=barrier_code)
+        carrying = OutcomeRecord.barriers.through.objects.filter(
+            outcomerecord_id=OuterRef("pk"), barriercode__code=barrier_code
+        )
+        records = records.filter(Exists(carrying))
     return records.order_by(
         "-conversation__date_held", "-conversation__completed_at", "-conversation_id", "pk"
     )

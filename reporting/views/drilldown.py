@@ -105,8 +105,8 @@ def drilldown(request: HttpRequest) -> HttpResponse:
             outcome_code=data["outcome"],
             status=data["status"],
             barrier_code=barrier.code if barrier else "",
+            readable=Conversation.objects.visible_to(request.user),
         )
-        .filter(conversation__in=Conversation.objects.visible_to(request.user))
         .select_related("outcome", "conversation__subject", "conversation__team")
         .prefetch_related(
             Prefetch("barriers", queryset=BarrierCode.objects.order_by("order", "code")),

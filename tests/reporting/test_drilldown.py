@@ -379,3 +379,25 @@ def test_opening_the_words_is_audited_once_per_person_shown(client, team_leader,
     # Nothing shown, nobody's words read: no entry.
     client.get(URL, {**NOT_ACHIEVED, "period": "2025-26"})
     assert AuditEvent.objects.filter(action="viewed_drilldown").count() == 2
+
+
+def test_records_come_only_from_conversations_the_reader_may_read(
+    team, other_team, team_leader, partnership_lead
+):
+    """The selector's ``readable`` narrows even a scope wider than the reader's own."""
+    from conversations.models import Conversation
+    from reporting.selectors import Scope, records_behind_figure
+
+    east = review_with_words(team, ref="E-1", words="east", barriers=("transport",))
+    west = review_with_words(other_team, ref="W-1", words="west", barriers=("transport",))
+    whole = Scope(partnership=team.partnership)
+    period = Period.parse("2026-27")
+    for reader, expected in ((team_leader, [east]), (partnership_lead, [east, west])):
+        records = records_behind_figure(
+            scope=whole,
+            period=period,
+            barrier_code="transport",
+            readable=Conversation.objects.visible_to(reader),
+        )
+        assert sorted(records, key=lambda r: r.pk) == expected
+    assert list(records_behind_figure(scope=whole, period=period, barrier_code="staffing")) == []
