@@ -2,18 +2,28 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db import models
 from django.db.models import Q
 
 from conversations.models.organisation import Partnership, Team, scope_of
 
+if TYPE_CHECKING:
+    from conversations.access import StaffScope
 
-def _allocated_to(team_ids) -> Q:
-    """People allocated to any of ``team_ids`` (a semi-join on the allocation table)."""
-    if not team_ids:
+
+def _allocated_to(scope: StaffScope) -> Q:
+    """People allocated to one of the user's teams: a semi-join on the allocation table.
+
+    A team's people are held by the team's partnership, so the condition names the
+    partnerships of the user's memberships too. That changes no answer; it lets PostgreSQL
+    read a team's people in reference order from the partnership's index, and count them
+    from two indexes, instead of sorting or scanning everyone allocated anywhere."""
+    if not scope.team_ids:
         return Q(pk__in=[])
-    allocations = Person.teams.through.objects.filter(team_id__in=team_ids)
-    return Q(pk__in=allocations.values("person_id"))
+    allocations = Person.teams.through.objects.filter(team_id__in=scope.team_ids)
+    return Q(partnership_id__in=scope.partnership_ids, pk__in=allocations.values("person_id"))
 
 
 class PersonQuerySet(models.QuerySet):
@@ -27,15 +37,13 @@ class PersonQuerySet(models.QuerySet):
         if not user.is_authenticated:
             return self.none()
         scope = scope_of(user)
-        return self.filter(
-            _allocated_to(scope.team_ids) | Q(partnership_id__in=scope.lead_partnership_ids)
-        )
+        return self.filter(_allocated_to(scope) | Q(partnership_id__in=scope.lead_partnership_ids))
 
     def editable_by(self, user) -> PersonQuerySet:
         """People a user may change: allocated to a team they work in. Leads only read."""
         if not user.is_authenticated:
             return self.none()
-        return self.filter(_allocated_to(scope_of(user).team_ids))
+        return self.filter(_allocated_to(scope_of(user)))
 
     def search(self, text: str) -> PersonQuerySet:
         text = text.strip()
@@ -51,7 +59,7 @@ class Person(models.Model):
     ``date_of_birth`` are optional and never leave the site in returns or extracts.
     Searching by a fragment of ``ref`` or ``name`` uses the indexes of migration 0011
     (trigram indexes on PostgreSQL), which are not declared here because they differ by
-    database.
+    database; so does finding a team's people (``person_teams_team_person``).
     """
 
     partnership = models.ForeignKey(Partnership, on_delete=models.PROTECT, related_name="people")
@@ -84,6 +92,10 @@ class Person(models.Model):
         verbose_name_plural = "people"
         constraints = [
             models.UniqueConstraint(fields=["partnership", "ref"], name="unique_ref_in_partnership")
+        ]
+        indexes = [
+            # Counting a partnership's people, or a team's within it, from indexes alone.
+            models.Index(fields=["partnership", "id"], name="person_partnership_id"),
         ]
 
     def __str__(self) -> str:

@@ -86,3 +86,10 @@ def test_search_indexes_exist_for_this_database(index):
         assert "gin_trgm_ops" in definition and "upper" in definition.lower()
     else:
         assert found[index]["index"]
+
+
+def test_scope_indexes_exist():
+    with connection.cursor() as cursor:
+        allocations = connection.introspection.get_constraints(cursor, "conversations_person_teams")
+    assert allocations["person_teams_team_person"]["columns"] == ["team_id", "person_id"]
+    assert _indexes_on_people()["person_partnership_id"]["columns"] == ["partnership_id", "id"]
