@@ -46,10 +46,12 @@ class PersonQuerySet(models.QuerySet):
         return self.filter(_allocated_to(scope_of(user)))
 
     def search(self, text: str) -> PersonQuerySet:
+        """People whose reference begins with ``text`` or whose name contains it, in any
+        case. Both are answered from indexes (migration 0011)."""
         text = text.strip()
         if not text:
             return self
-        return self.filter(Q(ref__icontains=text) | Q(name__icontains=text))
+        return self.filter(Q(ref__istartswith=text) | Q(name__icontains=text))
 
 
 class Person(models.Model):
@@ -57,9 +59,10 @@ class Person(models.Model):
 
     ``ref`` is pseudonymous and unique within the partnership; ``name`` and
     ``date_of_birth`` are optional and never leave the site in returns or extracts.
-    Searching by a fragment of ``ref`` or ``name`` uses the indexes of migration 0011
-    (trigram indexes on PostgreSQL), which are not declared here because they differ by
-    database; so does finding a team's people (``person_teams_team_person``).
+    Searching by the beginning of ``ref`` or a fragment of ``name`` uses the indexes of
+    migration 0011 (a pattern index and a trigram index on PostgreSQL), which are not
+    declared here because they differ by database; so does finding a team's people
+    (``person_teams_team_person``).
     """
 
     partnership = models.ForeignKey(Partnership, on_delete=models.PROTECT, related_name="people")
