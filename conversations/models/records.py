@@ -90,16 +90,25 @@ def new_external_id() -> str:
     return f"web-{uuid.uuid4().hex[:16]}"
 
 
+def readable_by(user, *, via: str = "") -> Q:
+    """The conversations ``user`` may read, as a condition on the ids of ``scope_of``: held by
+    one of their teams, or anywhere in a partnership they lead. ``via`` reaches the
+    conversation from another model (``"conversation__"`` from an outcome record), so a
+    query over records filters the conversation it already joins instead of a subquery."""
+    if not user.is_authenticated:
+        return Q(**{f"{via}pk__in": []})
+    scope = scope_of(user)
+    return Q(**{f"{via}team_id__in": scope.team_ids}) | Q(
+        **{f"{via}partnership_id__in": scope.lead_partnership_ids}
+    )
+
+
 class ConversationQuerySet(models.QuerySet):
     def visible_to(self, user) -> ConversationQuerySet:
-        """Conversations a user may read: held by one of their teams, or anywhere in a
-        partnership they lead. Filters on the ids of ``scope_of``, no join."""
+        """Conversations a user may read (``readable_by``). Filters on ids, no join."""
         if not user.is_authenticated:
             return self.none()
-        scope = scope_of(user)
-        return self.filter(
-            Q(team_id__in=scope.team_ids) | Q(partnership_id__in=scope.lead_partnership_ids)
-        )
+        return self.filter(readable_by(user))
 
     def editable_by(self, user) -> ConversationQuerySet:
         """Conversations a user may record in: held by a team they work in. Leads only read."""

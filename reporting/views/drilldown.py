@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from conversations.audit import client_address
-from conversations.models import Action, AuditAction, AuditEvent, Conversation
+from conversations.models import Action, AuditAction, AuditEvent
 from frameworks.models import BarrierCode
 from frameworks.periods import Period, PeriodError
 from reporting.access import resolve_scope
@@ -105,7 +105,7 @@ def drilldown(request: HttpRequest) -> HttpResponse:
             outcome_code=data["outcome"],
             status=data["status"],
             barrier_code=barrier.code if barrier else "",
-            readable=Conversation.objects.visible_to(request.user),
+            reader=request.user,
         )
         .select_related("outcome", "conversation__subject", "conversation__team")
         .prefetch_related(

@@ -384,8 +384,7 @@ def test_opening_the_words_is_audited_once_per_person_shown(client, team_leader,
 def test_records_come_only_from_conversations_the_reader_may_read(
     team, other_team, team_leader, partnership_lead
 ):
-    """The selector's ``readable`` narrows even a scope wider than the reader's own."""
-    from conversations.models import Conversation
+    """The selector's ``reader`` narrows even a scope wider than the reader's own."""
     from reporting.selectors import Scope, records_behind_figure
 
     east = review_with_words(team, ref="E-1", words="east", barriers=("transport",))
@@ -397,7 +396,7 @@ def test_records_come_only_from_conversations_the_reader_may_read(
             scope=whole,
             period=period,
             barrier_code="transport",
-            readable=Conversation.objects.visible_to(reader),
+            reader=reader,
         )
         assert sorted(records, key=lambda r: r.pk) == expected
     assert list(records_behind_figure(scope=whole, period=period, barrier_code="staffing")) == []
