@@ -32,6 +32,15 @@ ALLOCATION_INDEX = (
 )
 
 
+class TrigramExtensionOnPostgreSQL(TrigramExtension):
+    """``pg_trgm`` on PostgreSQL and nothing elsewhere, both ways: Django's operation skips
+    other databases going forwards but asks them for ``pg_extension`` going backwards."""
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state) -> None:
+        if schema_editor.connection.vendor == "postgresql":
+            super().database_backwards(app_label, schema_editor, from_state, to_state)
+
+
 def create_indexes(apps, schema_editor) -> None:
     on_postgresql = schema_editor.connection.vendor == "postgresql"
     indexes = POSTGRESQL_SEARCH_INDEXES if on_postgresql else SQLITE_SEARCH_INDEXES
@@ -53,8 +62,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        # A no-op on any database but PostgreSQL.
-        TrigramExtension(),
+        TrigramExtensionOnPostgreSQL(),
         migrations.RunPython(create_indexes, drop_indexes),
         migrations.AddIndex(
             model_name="person",
