@@ -278,28 +278,40 @@ def records_behind_figure(
     outcome_code: str = "",
     status: str = "",
     barrier_code: str = "",
+    reader=None,
 ) -> QuerySet:
     """The outcome records in completed conversations held in ``period`` within ``scope``
     that make up a figure: an outcome's records with ``status`` at review (completed reviews
     only), and/or the records carrying a barrier code (any completed conversation). The
-    outcome is mapped across versions through ``OutcomeEquivalence``. Newest first."""
-    from conversations.models import Conversation, OutcomeRecord
+    outcome is mapped across versions through ``OutcomeEquivalence``. Newest first.
 
-    conversations = Conversation.objects.filter(
-        partnership=scope.partnership,
-        status=ConversationStatus.COMPLETED,
-        date_held__gte=period.first_day,
-        date_held__lte=period.last_day,
+    ``reader``: a user; the records come only from conversations they may read.
+
+    The conditions are on the joined conversation, so PostgreSQL walks the scope's
+    conversations of the period newest first (the ``conv_scope_date`` index) and stops at a
+    page; a barrier is a semi-join on each record's barriers by the barrier's id. The query
+    never starts from every record carrying the barrier in every partnership."""
+    from conversations.models import OutcomeRecord
+    from conversations.models.records import readable_by
+    from frameworks.models import BarrierCode
+
+    records = OutcomeRecord.objects.filter(
+        _in_scope(
+            scope, first_day=period.first_day, last_day=period.last_day, prefix="conversation__"
+        )
     )
-    if scope.teams:
-        conversations = conversations.filter(team__in=scope.teams)
-    records = OutcomeRecord.objects.filter(conversation__in=conversations)
+    if reader is not None:
+        records = records.filter(readable_by(reader, via="conversation__"))
     if outcome_code:
         records = records.filter(outcome_id__in=outcome_families([outcome_code])[outcome_code])
     if status:
         records = records.filter(status=status, conversation__type="review")
     if barrier_code:
-        records = records.filter(barriers__code=barrier_code)
+        carrying = OutcomeRecord.barriers.through.objects.filter(
+            outcomerecord_id=OuterRef("pk"),
+            barriercode_id=Subquery(BarrierCode.objects.filter(code=barrier_code).values("pk")),
+        )
+        records = records.filter(Exists(carrying))
     return records.order_by(
         "-conversation__date_held", "-conversation__completed_at", "-conversation_id", "pk"
     )

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+
+if TYPE_CHECKING:
+    from conversations.access import StaffScope
 
 
 class Partnership(models.Model):
@@ -22,31 +26,37 @@ class Partnership(models.Model):
         return self.name
 
 
+def scope_of(user) -> StaffScope:
+    """The user's team ids, led team ids and led partnership ids, read once per request from
+    their memberships (``conversations.access.staff_scope``, cached on the user object).
+    Scoped querysets filter on these ids directly: no join through memberships, so no
+    DISTINCT over its fan-out."""
+    # access.py reads Membership from this module: import it when first asked, not at load.
+    from conversations.access import staff_scope
+
+    return staff_scope(user)
+
+
 class TeamQuerySet(models.QuerySet):
     def visible_to(self, user) -> TeamQuerySet:
         """Teams a user may see: their own, or every team of a partnership they lead."""
         if not user.is_authenticated:
             return self.none()
+        scope = scope_of(user)
         return self.filter(
-            Q(memberships__user=user, memberships__role__in=StaffRole.team_roles())
-            | Q(
-                partnership__memberships__user=user,
-                partnership__memberships__role=StaffRole.PARTNERSHIP_LEAD,
-            )
-        ).distinct()
+            Q(pk__in=scope.team_ids) | Q(partnership_id__in=scope.lead_partnership_ids)
+        )
 
     def worked_in_by(self, user) -> TeamQuerySet:
         """Teams in which the user records conversations (practitioner or team leader)."""
         if not user.is_authenticated:
             return self.none()
-        return self.filter(
-            memberships__user=user, memberships__role__in=StaffRole.team_roles()
-        ).distinct()
+        return self.filter(pk__in=scope_of(user).team_ids)
 
     def led_by(self, user) -> TeamQuerySet:
         if not user.is_authenticated:
             return self.none()
-        return self.filter(memberships__user=user, memberships__role=StaffRole.TEAM_LEADER)
+        return self.filter(pk__in=scope_of(user).led_team_ids)
 
 
 class Team(models.Model):

@@ -17,7 +17,7 @@ from django.db import models
 from django.db.models import Q
 
 from conversations import request_address
-from conversations.models.organisation import Partnership, StaffRole, Team
+from conversations.models.organisation import Partnership, Team, scope_of
 from conversations.models.people import Person
 from frameworks.models import Role
 
@@ -90,38 +90,36 @@ def new_external_id() -> str:
     return f"web-{uuid.uuid4().hex[:16]}"
 
 
+def readable_by(user, *, via: str = "") -> Q:
+    """The conversations ``user`` may read, as a condition on the ids of ``scope_of``: held by
+    one of their teams, or anywhere in a partnership they lead. ``via`` reaches the
+    conversation from another model (``"conversation__"`` from an outcome record), so a
+    query over records filters the conversation it already joins instead of a subquery."""
+    if not user.is_authenticated:
+        return Q(**{f"{via}pk__in": []})
+    scope = scope_of(user)
+    return Q(**{f"{via}team_id__in": scope.team_ids}) | Q(
+        **{f"{via}partnership_id__in": scope.lead_partnership_ids}
+    )
+
+
 class ConversationQuerySet(models.QuerySet):
     def visible_to(self, user) -> ConversationQuerySet:
-        """Conversations a user may read: held by one of their teams, or anywhere in a
-        partnership they lead."""
+        """Conversations a user may read (``readable_by``). Filters on ids, no join."""
         if not user.is_authenticated:
             return self.none()
-        team_ids = Team.objects.filter(
-            memberships__user=user, memberships__role__in=StaffRole.team_roles()
-        ).values("pk")
-        lead_ids = Partnership.objects.filter(
-            memberships__user=user, memberships__role=StaffRole.PARTNERSHIP_LEAD
-        ).values("pk")
-        return self.filter(Q(team__in=team_ids) | Q(partnership__in=lead_ids))
+        return self.filter(readable_by(user))
 
     def editable_by(self, user) -> ConversationQuerySet:
         """Conversations a user may record in: held by a team they work in. Leads only read."""
         if not user.is_authenticated:
             return self.none()
-        return self.filter(
-            team__in=Team.objects.filter(
-                memberships__user=user, memberships__role__in=StaffRole.team_roles()
-            ).values("pk")
-        )
+        return self.filter(team_id__in=scope_of(user).team_ids)
 
     def reopenable_by(self, user) -> ConversationQuerySet:
         if not user.is_authenticated:
             return self.none()
-        return self.filter(
-            team__in=Team.objects.filter(
-                memberships__user=user, memberships__role=StaffRole.TEAM_LEADER
-            ).values("pk")
-        )
+        return self.filter(team_id__in=scope_of(user).led_team_ids)
 
     def completed(self) -> ConversationQuerySet:
         return self.filter(status=ConversationStatus.COMPLETED)

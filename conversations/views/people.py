@@ -3,8 +3,11 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
@@ -21,12 +24,16 @@ from conversations.models import AuditAction, Conversation, Person, Team
 from conversations.services.data_protection import may_answer_subject_access
 
 PAGE_SIZE = 25
+# A drawn chart is kept this long after it was drawn (seconds), in the process's cache.
+CHART_CACHE_SECONDS = 6 * 60 * 60
+# Part of every kept chart's key: change it when the drawing itself changes.
+CHART_VERSION = 1
 
 
 def _visible_links(user, relation: str) -> Prefetch:
     """Prefetch a person-to-person relation keeping only people the user may see."""
-    visible = Person.objects.filter(pk__in=Person.objects.visible_to(user).values("pk"))
-    return Prefetch(relation, queryset=visible.order_by("ref"), to_attr=f"visible_{relation}")
+    visible = Person.objects.visible_to(user).order_by("ref")
+    return Prefetch(relation, queryset=visible, to_attr=f"visible_{relation}")
 
 
 @login_required
@@ -66,6 +73,27 @@ def person_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _outcomes_chart(history: selectors.RoleHistory, *, person: Person) -> str:
+    """The outcomes-over-time chart of one role, drawn once for each distinct content.
+
+    Drawing takes matplotlib a large part of a second, far longer than everything else on
+    the page. The same rows always give the same drawing, so it is kept under a digest of
+    exactly what it is drawn from (rows, id, title): any new status, review or equivalence
+    gives new rows and so a new drawing; a kept one is never out of date."""
+    chart_id = f"outcomes-chart-{history.role}"
+    title = f"Outcomes over time for {person.ref} as {history.role_phrase}"
+    content = repr((CHART_VERSION, chart_id, title, history.rows)).encode()
+    key = f"outcomes-chart:{hashlib.sha256(content).hexdigest()}"
+    svg = cache.get(key)
+    if svg is None:
+        # matplotlib takes seconds to import: load it only when a chart is drawn.
+        from conversations.charts import outcomes_over_time_svg
+
+        svg = outcomes_over_time_svg(history.rows, chart_id=chart_id, title=title)
+        cache.set(key, svg, CHART_CACHE_SECONDS)
+    return svg
+
+
 @login_required
 @require_http_methods(["GET", "HEAD"])
 def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -89,21 +117,9 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .latest_first()
     )
     histories = selectors.history_by_role(selectors.outcome_history(person, user=user))
-    # matplotlib takes seconds to import: load it only when a chart is drawn.
-    from conversations.charts import outcomes_over_time_svg
-
     charts = [
-        {
-            "history": history,
-            # Our own drawing: matplotlib escapes its text and the title is escaped on insertion.
-            "svg": mark_safe(
-                outcomes_over_time_svg(
-                    history.rows,
-                    chart_id=f"outcomes-chart-{history.role}",
-                    title=f"Outcomes over time for {person.ref} as {history.role_phrase}",
-                )
-            ),
-        }
+        # Our own drawing: matplotlib escapes its text and the title is escaped on insertion.
+        {"history": history, "svg": mark_safe(_outcomes_chart(history, person=person))}
         for history in histories
     ]
     audit(action=AuditAction.VIEWED_PERSON, request=request, person=person)

@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from conversations.audit import client_address
-from conversations.models import Action, AuditAction, AuditEvent, Conversation
+from conversations.models import Action, AuditAction, AuditEvent
 from frameworks.models import BarrierCode
 from frameworks.once import once_per_request
 from frameworks.periods import Period, PeriodError, period_choices
@@ -107,8 +107,8 @@ def drilldown(request: HttpRequest) -> HttpResponse:
             outcome_code=data["outcome"],
             status=data["status"],
             barrier_code=barrier.code if barrier else "",
+            reader=request.user,
         )
-        .filter(conversation__in=Conversation.objects.visible_to(request.user))
         .select_related("outcome", "conversation__subject", "conversation__team")
         .prefetch_related(
             Prefetch("barriers", queryset=BarrierCode.objects.order_by("order", "code")),

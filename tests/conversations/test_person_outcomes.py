@@ -293,6 +293,45 @@ def test_person_page_shows_chart_and_table_of_the_same_data(
     assert "signed-off conversations only" in html
 
 
+def test_person_page_draws_each_chart_once_until_its_data_changes(
+    client, make_conversation, person, practitioner, partnership_lead, monkeypatch
+):
+    from django.core.cache import cache
+
+    import conversations.charts
+
+    drawn: list[int] = []
+    draw = conversations.charts.outcomes_over_time_svg
+
+    def counting(rows, **kwargs):
+        drawn.append(len(rows))
+        return draw(rows, **kwargs)
+
+    monkeypatch.setattr(conversations.charts, "outcomes_over_time_svg", counting)
+    cache.clear()
+    make_conversation(person, held=date(2024, 5, 1), statuses={"feeling_safe": PARTLY})
+    client.force_login(practitioner)
+
+    def chart(response) -> str:
+        return re.search(r"<svg.*?</svg>", response.content.decode(), re.S).group(0)
+
+    first = chart(client.get(detail_url(person)))
+    again = chart(client.get(detail_url(person)))
+    assert drawn == [1]
+    assert again == first
+    # The lead reads the same rows: the same drawing, not drawn again.
+    client.force_login(partnership_lead)
+    assert 'role="img"' in client.get(detail_url(person)).content.decode()
+    assert drawn == [1]
+
+    # A new signed-off review changes the rows: drawn anew, and shown at once.
+    make_conversation(person, held=date(2025, 5, 1), statuses={"feeling_safe": ACHIEVED})
+    client.force_login(practitioner)
+    html = client.get(detail_url(person)).content.decode()
+    assert drawn == [1, 2]
+    assert "achieved on 1 May 2025" in html  # in the new chart's description
+
+
 def test_person_page_without_reviews_says_so_and_draws_nothing(
     client, make_conversation, person, practitioner
 ):

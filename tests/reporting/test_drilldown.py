@@ -241,6 +241,34 @@ def test_queries_do_not_grow_with_records(
     assert len(response.context["page"]) == 25
 
 
+@pytest.mark.parametrize("who", ["partnership_lead", "team_leader"])
+def test_barrier_drilldown_queries_are_constant(
+    client, request, team, other_team, who, django_assert_max_num_queries
+):
+    """By barrier, across every outcome and conversation type: 2 records or 12, the same."""
+    barrier = {"barrier": "transport", "period": "2026-27"}
+    client.force_login(request.getfixturevalue(who))
+    for n in range(2):
+        review_with_words(team, ref=f"Y-{n}", words=f"words {n}", barriers=("transport",))
+    with django_assert_max_num_queries(20) as few:
+        client.get(URL, barrier)
+    for n in range(2, 12):
+        review_with_words(
+            team if n % 2 else other_team,
+            ref=f"Y-{n}",
+            words=f"words {n}",
+            type="assessment" if n % 3 else "review",
+            barriers=("transport", "staffing"),
+        )
+    review_with_words(team, ref="Z-0", words="staffing only", barriers=("staffing",))
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(URL, barrier)
+    expected = 12 if who == "partnership_lead" else 7  # the team leader reads East only
+    assert response.context["page"].paginator.count == expected
+    assert "staffing only" not in words_on(response)
+    assert AuditEvent.objects.filter(action="viewed_drilldown").count() == 2 + expected
+
+
 # --- bad links ------------------------------------------------------------------------------
 
 
@@ -351,3 +379,24 @@ def test_opening_the_words_is_audited_once_per_person_shown(client, team_leader,
     # Nothing shown, nobody's words read: no entry.
     client.get(URL, {**NOT_ACHIEVED, "period": "2025-26"})
     assert AuditEvent.objects.filter(action="viewed_drilldown").count() == 2
+
+
+def test_records_come_only_from_conversations_the_reader_may_read(
+    team, other_team, team_leader, partnership_lead
+):
+    """The selector's ``reader`` narrows even a scope wider than the reader's own."""
+    from reporting.selectors import Scope, records_behind_figure
+
+    east = review_with_words(team, ref="E-1", words="east", barriers=("transport",))
+    west = review_with_words(other_team, ref="W-1", words="west", barriers=("transport",))
+    whole = Scope(partnership=team.partnership)
+    period = Period.parse("2026-27")
+    for reader, expected in ((team_leader, [east]), (partnership_lead, [east, west])):
+        records = records_behind_figure(
+            scope=whole,
+            period=period,
+            barrier_code="transport",
+            reader=reader,
+        )
+        assert sorted(records, key=lambda r: r.pk) == expected
+    assert list(records_behind_figure(scope=whole, period=period, barrier_code="staffing")) == []
