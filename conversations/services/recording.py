@@ -13,7 +13,7 @@ from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F, Prefetch, Q
 from django.utils import timezone
 
 from conversations.audit import audit, without_words
@@ -36,6 +36,7 @@ from conversations.models import (
 from conversations.models.records import BACKSTOP_REVIEW_MONTHS, add_months
 from conversations.selectors import drafts_of_kind
 from frameworks import dates
+from frameworks.equivalence import equivalence_graph
 from frameworks.models import BarrierCode, FrameworkVersion, Measure
 
 # Autosaves by the same person within this window are folded into one history entry.
@@ -288,12 +289,15 @@ def differences(before: dict[str, object], after: dict[str, object]) -> dict[str
 
 def with_content(queryset):
     """Prefetch everything ``snapshot`` reads, in a fixed number of queries."""
-    return queryset.select_related("subject", "framework_version").prefetch_related(
-        "outcome_records__outcome__domain",
+    return queryset.select_related("subject", "framework_version", "team").prefetch_related(
+        Prefetch(
+            "outcome_records",
+            queryset=OutcomeRecord.objects.select_related("outcome__domain"),
+        ),
         "outcome_records__barriers",
         "outcome_records__actions",
         "outcome_records__goals",
-        "measure_answers__measure",
+        Prefetch("measure_answers", queryset=MeasureAnswer.objects.select_related("measure")),
     )
 
 
@@ -703,24 +707,28 @@ def records_mapped(
     conversation: Conversation, follows: Conversation | None
 ) -> dict[str, OutcomeRecord]:
     """The records of ``follows`` keyed by *this* conversation's outcome codes (an earlier
-    framework version's outcomes are mapped through the equivalences). ``follows`` must come
-    from ``previous_conversation``, which scopes it to the reader."""
+    framework version's outcomes are mapped through the equivalence graph, one step from that
+    version to this one). ``follows`` must come from ``previous_conversation``, which scopes it
+    to the reader. What "last time" shows: words, status, goals and actions (not barriers)."""
     if follows is None:
         return {}
     records = (
         follows.outcome_records.select_related("outcome")
-        .prefetch_related("barriers", "actions", "goals", "outcome__equivalent_later__later")
+        .prefetch_related("actions", "goals")
         .order_by("outcome__order")
     )
-    same_version = follows.framework_version_id == conversation.framework_version_id
+    if follows.framework_version_id == conversation.framework_version_id:
+        return {record.outcome.code: record for record in records}
+    graph = equivalence_graph()
+    later_of: dict[int, list[int]] = {}
+    for earlier, later in sorted(
+        graph.links(follows.framework_version_id, conversation.framework_version_id)
+    ):
+        later_of.setdefault(earlier, []).append(later)
     mapped: dict[str, OutcomeRecord] = {}
     for record in records:
-        if same_version:
-            mapped[record.outcome.code] = record
-            continue
-        for equivalence in record.outcome.equivalent_later.all():
-            if equivalence.later.version_id == conversation.framework_version_id:
-                mapped.setdefault(equivalence.later.code, record)
+        for later in later_of.get(record.outcome_id, ()):
+            mapped.setdefault(graph.nodes[later].code, record)
     return mapped
 
 

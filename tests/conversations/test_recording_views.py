@@ -579,7 +579,7 @@ def test_the_recording_page_reads_in_a_bounded_number_of_queries(
     assert review.follows == earlier
     client.force_login(practitioner)
 
-    with django_assert_max_num_queries(25):  # 20 when written
+    with django_assert_max_num_queries(15):
         response = client.get(url("conversation-record", review))
 
     assert response.status_code == 200
