@@ -128,7 +128,11 @@ class PersonForm(forms.ModelForm):
 
 
 class PersonFilterForm(forms.Form):
-    q = forms.CharField(label="Reference or name", required=False)
+    q = forms.CharField(
+        label="Reference or name",
+        required=False,
+        help_text="A reference from its start (e.g. N-00); a name by any part of it.",
+    )
     team = forms.ModelChoiceField(
         label="Team", queryset=Team.objects.none(), required=False, empty_label="All your teams"
     )

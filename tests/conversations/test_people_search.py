@@ -103,3 +103,12 @@ def test_scope_indexes_exist():
         allocations = connection.introspection.get_constraints(cursor, "conversations_person_teams")
     assert allocations["person_teams_team_person"]["columns"] == ["team_id", "person_id"]
     assert _indexes_on_people()["person_partnership_id"]["columns"] == ["partnership_id", "id"]
+
+
+def test_the_search_box_says_how_it_matches(client, practitioner):
+    client.force_login(practitioner)
+
+    content = client.get(reverse("conversations:person-list")).content.decode()
+
+    assert 'aria-describedby="q-hint"' in content
+    assert "A reference from its start" in content
