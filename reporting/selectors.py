@@ -143,6 +143,54 @@ def _count_rows(latest: QuerySet, *, measure: str) -> list[tuple]:
         return cursor.fetchall()
 
 
+def latest_answers(
+    *,
+    scope: Scope,
+    periods: Sequence[Period],
+    cell,
+    measures: Sequence[dict] | None = None,
+    by_team: bool = False,
+) -> QuerySet:
+    """The answers that count (rules 1 and 2) as rows ``measure_id`` (or ``measure__code``
+    without ``measures``), ``period_label``, ``cell``, ``answer`` (and ``team``, the
+    conversation's team id, with ``by_team``): one per subject and role in each period and
+    cell (and team), the latest. ``periods`` must not overlap."""
+    key = "measure__code" if measures is None else "measure_id"
+    periods = sorted(periods, key=lambda p: p.first_day)
+    answers = counted_answers(
+        scope=scope,
+        first_day=periods[0].first_day,
+        last_day=periods[-1].last_day,
+        measures=measures,
+    ).annotate(period_label=_quarter_case(periods), cell=cell)
+    partition = [F("measure_id"), F("period_label"), F("cell")]
+    columns = [key, "period_label", "cell", "answer"]
+    if by_team:
+        answers = answers.annotate(team=F("conversation__team_id"))
+        partition.append(F("team"))
+        columns.append("team")
+    return (
+        answers.annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=[
+                    *partition,
+                    F("conversation__subject_id"),
+                    F("conversation__subject_role"),
+                ],
+                order_by=[
+                    F("conversation__date_held").desc(),
+                    F("conversation__completed_at").desc(nulls_last=True),
+                    F("conversation_id").desc(),
+                ],
+            )
+        )
+        .filter(rank=1)
+        .values(*columns)
+        .order_by()
+    )
+
+
 def measure_counts(
     *,
     scope: Scope,
@@ -156,43 +204,31 @@ def measure_counts(
     ``measure_code, period, cell, numerator, denominator``; only cells with at least one
     counted answer appear (callers fill in zeros). ``measures``: every measure as a dict with
     ``pk``, ``code`` and ``population``, when the caller has them already (the count then
-    needs no join to the measures table, see ``_population_filter``). One query, however
-    many rows.
+    needs no join to the measures table, see ``_population_filter``).
+
+    Periods that are over are read from the count summaries (``reporting.summary``, rebuilt
+    first where a write made them stale); the others, and scopes of several teams, are
+    counted live (``live_measure_counts``). One query for each, however many rows.
     """
-    if measures is None:
-        key, code_of = "measure__code", None
-    else:
-        key, code_of = "measure_id", {m["pk"]: m["code"] for m in measures}
-    periods = sorted(periods, key=lambda p: p.first_day)
-    cell = F(BREAKDOWNS[breakdown]) if breakdown else Value("", output_field=CharField())
-    answers = counted_answers(
-        scope=scope,
-        first_day=periods[0].first_day,
-        last_day=periods[-1].last_day,
-        measures=measures,
-    ).annotate(period_label=_quarter_case(periods), cell=cell)
-    latest = (
-        answers.annotate(
-            rank=Window(
-                RowNumber(),
-                partition_by=[
-                    F("measure_id"),
-                    F("period_label"),
-                    F("cell"),
-                    F("conversation__subject_id"),
-                    F("conversation__subject_role"),
-                ],
-                order_by=[
-                    F("conversation__date_held").desc(),
-                    F("conversation__completed_at").desc(nulls_last=True),
-                    F("conversation_id").desc(),
-                ],
-            )
-        )
-        .filter(rank=1)
-        .values(key, "period_label", "cell", "answer")
-        .order_by()
+    from reporting import summary
+
+    return summary.measure_counts(
+        scope=scope, periods=periods, breakdown=breakdown, measures=measures
     )
+
+
+def live_measure_counts(
+    *,
+    scope: Scope,
+    periods: Sequence[Period],
+    breakdown: str | None = None,
+    measures: Sequence[dict] | None = None,
+) -> pd.DataFrame:
+    """``measure_counts`` counted from the conversations themselves. One query."""
+    key = "measure__code" if measures is None else "measure_id"
+    code_of = None if measures is None else {m["pk"]: m["code"] for m in measures}
+    cell = F(BREAKDOWNS[breakdown]) if breakdown else Value("", output_field=CharField())
+    latest = latest_answers(scope=scope, periods=periods, cell=cell, measures=measures)
     frame = pd.DataFrame.from_records(
         [
             (code_of[measure] if code_of else measure, period, cell, int(yes), int(counted))
@@ -243,8 +279,14 @@ def outcome_achieved_rate(
     queries, however many codes.
     """
     from conversations.models import OutcomeRecord
+    from reporting import summary
 
     families = outcome_families(outcome_codes)
+    kept = summary.outcome_status_counts(
+        scope=scope, first_day=period.first_day, last_day=period.last_day
+    )
+    if kept is not None:
+        return _achieved_rates(families, kept)
     aggregates: dict[str, Count] = {}
     for index, code in enumerate(families):
         mine = Q(outcome_id__in=families[code])
@@ -269,6 +311,21 @@ def outcome_achieved_rate(
         ],
         columns=["outcome_code", "numerator", "denominator"],
     )
+
+
+def _achieved_rates(families: dict[str, frozenset[int]], counts: pd.DataFrame) -> pd.DataFrame:
+    """``outcome_achieved_rate`` from ``outcome_id, status, count`` rows."""
+    rows = []
+    for code, ids in families.items():
+        mine = counts[counts["outcome_id"].isin(ids)]
+        rows.append(
+            {
+                "outcome_code": code,
+                "numerator": int(mine.loc[mine["status"] == "achieved", "count"].sum()),
+                "denominator": int(mine.loc[mine["status"].isin(RATED_STATUSES), "count"].sum()),
+            }
+        )
+    return pd.DataFrame(rows, columns=["outcome_code", "numerator", "denominator"])
 
 
 def records_behind_figure(
@@ -352,6 +409,17 @@ ACHIEVEMENT_STATUSES = (
 
 
 def outcome_achievement(*, scope: Scope, first_day: date, last_day: date) -> pd.DataFrame:
+    """``live_outcome_achievement``, read from the count summaries (``reporting.summary``)
+    when the days are a period that is over."""
+    from reporting import summary
+
+    kept = summary.outcome_status_counts(scope=scope, first_day=first_day, last_day=last_day)
+    if kept is not None:
+        return kept
+    return live_outcome_achievement(scope=scope, first_day=first_day, last_day=last_day)
+
+
+def live_outcome_achievement(*, scope: Scope, first_day: date, last_day: date) -> pd.DataFrame:
     """Statuses at review in completed reviews held in the period: ``outcome_id, status,
     count`` (outcome records; "not applicable" and blank left out). One GROUP BY query; the
     outcomes are the recorded framework version's — map them with ``outcome_mapping``."""
@@ -369,6 +437,17 @@ def outcome_achievement(*, scope: Scope, first_day: date, last_day: date) -> pd.
 
 
 def barrier_counts(*, scope: Scope, first_day: date, last_day: date) -> pd.DataFrame:
+    """``live_barrier_counts``, read from the count summaries (``reporting.summary``)
+    when the days are a period that is over."""
+    from reporting import summary
+
+    kept = summary.barrier_code_counts(scope=scope, first_day=first_day, last_day=last_day)
+    if kept is not None:
+        return kept
+    return live_barrier_counts(scope=scope, first_day=first_day, last_day=last_day)
+
+
+def live_barrier_counts(*, scope: Scope, first_day: date, last_day: date) -> pd.DataFrame:
     """How often each barrier was recorded against each outcome in completed conversations
     (any type) held in the period: ``outcome_id, barrier, count`` (outcome records). One
     GROUP BY query on the barriers table."""
@@ -392,6 +471,17 @@ def barrier_counts(*, scope: Scope, first_day: date, last_day: date) -> pd.DataF
 
 
 def barrier_records(*, scope: Scope, first_day: date, last_day: date) -> pd.DataFrame:
+    """``live_barrier_records``, read from the count summaries (``reporting.summary``)
+    when the days are a period that is over."""
+    from reporting import summary
+
+    kept = summary.barrier_record_counts(scope=scope, first_day=first_day, last_day=last_day)
+    if kept is not None:
+        return kept
+    return live_barrier_records(scope=scope, first_day=first_day, last_day=last_day)
+
+
+def live_barrier_records(*, scope: Scope, first_day: date, last_day: date) -> pd.DataFrame:
     """How many outcome records name at least one barrier, per outcome, in completed
     conversations (any type) held in the period: ``outcome_id, count``. The denominator of
     the barrier counts (a record naming two barriers counts once). One GROUP BY query."""

@@ -1,0 +1,560 @@
+"""Count summaries: what periods that are over already know (issue 9).
+
+A period that is over (its last day before today) changes only when a conversation held in it
+is signed off, reopened, edited after sign-off, imported or deleted. Its counts are kept per
+partnership, team, period, breakdown and measure or outcome (``reporting.models``) and read
+instead of counting again. Counts only: percentages, intervals, suppression and targets are
+worked out from them by ``reporting.measures`` exactly as from live counts.
+
+Never served stale:
+
+- every write that changes a period's figures marks its ``CountSummary`` stale in the writing
+  transaction (``summaries_stale``, called by the receivers in ``reporting.signals``). The mark
+  is an upsert of the summary's row, so it waits for a rebuild of that row that is under way
+  and a rebuild that starts later waits for the writer to commit;
+- a read takes only rows of summaries marked built, in the same statement as the mark; a
+  summary that is missing or stale is rebuilt there and then, under a lock on its row, or,
+  where that fails (a lock wait ended by the database), counted live;
+- periods not yet over, and scopes the summary does not hold (several teams but not the
+  whole partnership, for the measures), are always counted live.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+from django.db import DatabaseError, connections, router, transaction
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.utils import timezone
+
+from conversations.models import (
+    Answer,
+    Conversation,
+    ConversationStatus,
+    ConversationType,
+    OutcomeRecord,
+    Partnership,
+    Team,
+)
+from frameworks.models import BarrierCode, ClientGroup, Measure
+from frameworks.periods import Period
+from reporting import selectors
+from reporting.models import BarrierCount, CountSummary, MeasureCount, OutcomeCount
+
+logger = logging.getLogger(__name__)
+
+# The breakdowns kept for the partnership and for each team, and how a kept row names its
+# cell. A team breakdown of the partnership is its teams' whole rows.
+KEPT_BREAKDOWNS: dict[str, object] = {
+    "": Value("", output_field=CharField()),
+    "client_group": F("conversation__subject__client_group_id"),
+    "interviewer": F("conversation__interviewer"),
+    "type": F("conversation__type"),
+}
+MEASURE_COLUMNS = ["measure_code", "period", "cell", "numerator", "denominator"]
+
+
+def _today() -> date:
+    return timezone.localdate()
+
+
+def kept_period(first_day: date, last_day: date, *, today: date | None = None) -> Period | None:
+    """The quarter or financial year running from ``first_day`` to ``last_day``, when it is
+    over (so its counts may be kept); otherwise None."""
+    today = today or _today()
+    for period in (Period.quarter_containing(first_day), Period.year_containing(first_day)):
+        if (period.first_day, period.last_day) == (first_day, last_day):
+            return period if period.is_over(today) else None
+    return None
+
+
+# --- marking stale ----------------------------------------------------------------------------
+
+
+def periods_of(day: date) -> tuple[Period, Period]:
+    return Period.quarter_containing(day), Period.year_containing(day)
+
+
+def summaries_stale(*, changes: Iterable[tuple[int, date]]) -> int:
+    """Mark stale the summaries a write changes: for each ``(partnership_id, date_held)`` of a
+    conversation written (before and after), its quarter and financial year. Call it inside
+    the writing transaction. Periods ending after today are never kept and are skipped; one
+    ending today is marked too, since a reader after midnight may count it as over before
+    this transaction commits. Returns how many summaries were marked (one query, none when
+    nothing is kept)."""
+    today = _today()
+    keys: set[tuple[int, str]] = set()
+    for partnership_id, day in changes:
+        if partnership_id is None or day is None:
+            continue
+        for period in periods_of(day):
+            if period.last_day <= today:
+                keys.add((partnership_id, str(period)))
+    if not keys:
+        return 0
+    # Sorted, so that writers take the rows' locks in one order.
+    CountSummary.objects.bulk_create(
+        [CountSummary(partnership_id=p, period=label, built=False) for p, label in sorted(keys)],
+        update_conflicts=True,
+        unique_fields=["partnership", "period"],
+        update_fields=["built"],
+    )
+    return len(keys)
+
+
+def summaries_all_stale() -> int:
+    """Mark every summary stale: after a change to what counting means (a measure's
+    population). On PostgreSQL the table is locked first, so that no rebuild under way can
+    commit counts made the old way after this."""
+    using = router.db_for_write(CountSummary)
+    connection = connections[using]
+    if connection.vendor == "postgresql":
+        table = connection.ops.quote_name(CountSummary._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(f"LOCK TABLE {table} IN EXCLUSIVE MODE")
+    return CountSummary.objects.using(using).filter(built=True).update(built=False)
+
+
+# --- building -------------------------------------------------------------------------------
+
+
+def _period_case(periods: Sequence[Period], day: str) -> Case:
+    return Case(
+        *[
+            When(**{f"{day}__gte": p.first_day, f"{day}__lte": p.last_day}, then=Value(str(p)))
+            for p in periods
+        ],
+        output_field=CharField(),
+    )
+
+
+def _in_periods(prefix: str, partnership: Partnership, periods: Sequence[Period]) -> Q:
+    return Q(
+        **{
+            f"{prefix}partnership": partnership,
+            f"{prefix}status": ConversationStatus.COMPLETED,
+            f"{prefix}date_held__gte": periods[0].first_day,
+            f"{prefix}date_held__lte": periods[-1].last_day,
+        }
+    )
+
+
+def _measure_rows(partnership: Partnership, periods: Sequence[Period], measures: list[dict]):
+    """``team, breakdown, measure_id, period_label, cell, client_group, numerator,
+    denominator`` for the partnership (team NULL) and each team, whole and by every kept
+    breakdown: the window queries of ``selectors.latest_answers`` under one GROUP BY."""
+    connection = connections[router.db_for_read(MeasureCount)]
+    qn = connection.ops.quote_name
+    null = "CAST(NULL AS INTEGER)"
+    scope = selectors.Scope(partnership)
+    parts, params = [], []
+    for by_team in (True, False):
+        for breakdown, cell in KEPT_BREAKDOWNS.items():
+            latest = selectors.latest_answers(
+                scope=scope, periods=periods, cell=cell, measures=measures, by_team=by_team
+            )
+            sql, sql_params = latest.query.sql_with_params()
+            alias = qn(f"latest_{len(parts)}")
+            team = f"{alias}.{qn('team')}" if by_team else null
+            if breakdown == "client_group":
+                cell_sql, group_sql = "''", f"{alias}.{qn('cell')}"
+            else:
+                cell_sql, group_sql = f"{alias}.{qn('cell')}", null
+            parts.append(
+                f"SELECT {team} AS {qn('team')}, %s AS {qn('breakdown')}, "
+                f"{alias}.{qn('measure_id')} AS {qn('measure_id')}, "
+                f"{alias}.{qn('period_label')} AS {qn('period_label')}, "
+                f"{cell_sql} AS {qn('cell')}, {group_sql} AS {qn('client_group')}, "
+                f"{alias}.{qn('answer')} AS {qn('answer')} FROM ({sql}) {alias}"
+            )
+            params += [breakdown, *sql_params]
+    columns = ", ".join(
+        qn(c) for c in ("team", "breakdown", "measure_id", "period_label", "cell", "client_group")
+    )
+    counting = (
+        f"SELECT {columns}, SUM(CASE WHEN {qn('answer')} = %s THEN 1 ELSE 0 END), COUNT(*) "
+        f"FROM ({' UNION ALL '.join(parts)}) {qn('kept')} GROUP BY {columns}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(counting, (Answer.YES, *params))
+        return cursor.fetchall()
+
+
+def _outcome_rows(partnership: Partnership, periods: Sequence[Period]) -> QuerySet:
+    return (
+        OutcomeRecord.objects.filter(
+            _in_periods("conversation__", partnership, periods),
+            conversation__type=ConversationType.REVIEW,
+            status__in=selectors.ACHIEVEMENT_STATUSES,
+        )
+        .annotate(period_label=_period_case(periods, "conversation__date_held"))
+        .values_list("period_label", "conversation__team_id", "outcome_id", "status")
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+
+
+def _barrier_rows(partnership: Partnership, periods: Sequence[Period]) -> QuerySet:
+    through = OutcomeRecord.barriers.through
+    return (
+        through.objects.filter(_in_periods("outcomerecord__conversation__", partnership, periods))
+        .annotate(period_label=_period_case(periods, "outcomerecord__conversation__date_held"))
+        .values_list(
+            "period_label",
+            "outcomerecord__conversation__team_id",
+            "outcomerecord__outcome_id",
+            "barriercode_id",
+        )
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+
+
+def _records_with_barrier_rows(partnership: Partnership, periods: Sequence[Period]) -> QuerySet:
+    through = OutcomeRecord.barriers.through
+    return (
+        OutcomeRecord.objects.filter(
+            _in_periods("conversation__", partnership, periods),
+            Exists(through.objects.filter(outcomerecord=OuterRef("pk"))),
+        )
+        .annotate(period_label=_period_case(periods, "conversation__date_held"))
+        .values_list("period_label", "conversation__team_id", "outcome_id")
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+
+
+def _lock(partnership_id: int, labels: Sequence[str]) -> dict[str, tuple[int, bool, bool]]:
+    """Create the summaries' rows where missing and lock them (an upsert locks the row on
+    PostgreSQL; SQLite has one writer at a time). ``label -> (id, built, ever built)``."""
+    connection = connections[router.db_for_write(CountSummary)]
+    qn = connection.ops.quote_name
+    table = qn(CountSummary._meta.db_table)
+    partnership, period, built, built_at = map(
+        qn, ("partnership_id", "period", "built", "built_at")
+    )
+    values = ", ".join(["(%s, %s, %s)"] * len(labels))
+    sql = (
+        f"INSERT INTO {table} ({partnership}, {period}, {built}) VALUES {values} "
+        f"ON CONFLICT ({partnership}, {period}) DO UPDATE SET {period} = EXCLUDED.{period} "
+        f"RETURNING {qn('id')}, {period}, {built}, {built_at}"
+    )
+    params = [value for label in labels for value in (partnership_id, label, False)]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return {label: (pk, bool(done), at is not None) for pk, label, done, at in cursor}
+
+
+def _build(partnership: Partnership, periods: Sequence[Period], *, force: bool = False) -> None:
+    """Count ``periods`` (which must not overlap) of ``partnership`` and keep the counts,
+    replacing any kept before. Without ``force``, summaries found built once locked (by
+    another request meanwhile) are left as they are."""
+    periods = sorted(periods, key=lambda p: p.first_day)
+    state = _lock(partnership.pk, sorted(str(p) for p in periods))
+    if not force:
+        periods = [p for p in periods if not state[str(p)][1]]
+        if not periods:
+            return
+    ids = {str(p): state[str(p)][0] for p in periods}
+    previously = [ids[label] for label in ids if state[label][2]]
+    if previously:
+        for model in (MeasureCount, OutcomeCount, BarrierCount):
+            model.objects.filter(summary_id__in=previously).delete()
+    measures = list(Measure.objects.values("pk", "code", "population"))
+    MeasureCount.objects.bulk_create(
+        MeasureCount(
+            summary_id=ids[label],
+            team_id=team,
+            breakdown=breakdown,
+            measure_id=measure,
+            cell=cell,
+            client_group_id=client_group,
+            numerator=int(yes),
+            denominator=int(counted),
+        )
+        for team, breakdown, measure, label, cell, client_group, yes, counted in _measure_rows(
+            partnership, periods, measures
+        )
+        if label in ids
+    )
+    OutcomeCount.objects.bulk_create(
+        OutcomeCount(
+            summary_id=ids[label], team_id=team, outcome_id=outcome, status=status, count=n
+        )
+        for label, team, outcome, status, n in _outcome_rows(partnership, periods)
+        if label in ids
+    )
+    BarrierCount.objects.bulk_create(
+        [
+            *(
+                BarrierCount(
+                    summary_id=ids[label], team_id=team, outcome_id=outcome, barrier_id=b, count=n
+                )
+                for label, team, outcome, b, n in _barrier_rows(partnership, periods)
+                if label in ids
+            ),
+            *(
+                BarrierCount(summary_id=ids[label], team_id=team, outcome_id=outcome, count=n)
+                for label, team, outcome, n in _records_with_barrier_rows(partnership, periods)
+                if label in ids
+            ),
+        ]
+    )
+    CountSummary.objects.filter(pk__in=ids.values()).update(built=True, built_at=timezone.now())
+
+
+def _built(partnership: Partnership, periods: Sequence[Period]) -> bool:
+    """Rebuild ``periods`` found missing or stale, in a transaction (a savepoint inside one)
+    of its own. False when the database refused (e.g. ended a lock wait as a deadlock): the
+    caller then counts live."""
+    try:
+        with transaction.atomic(using=router.db_for_write(CountSummary)):
+            _build(partnership, periods)
+    except DatabaseError:
+        logger.warning("Count summaries of %s not rebuilt: counting live", partnership.code)
+        return False
+    return True
+
+
+# --- reading --------------------------------------------------------------------------------
+
+
+def _table(model) -> str:
+    return connections[router.db_for_read(model)].ops.quote_name(model._meta.db_table)
+
+
+def _read(sql: str, params: Sequence) -> list[tuple]:
+    with connections[router.db_for_read(CountSummary)].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _kept_measure_rows(
+    scope: selectors.Scope,
+    periods: Sequence[Period],
+    breakdown: str | None,
+    measures: Sequence[dict] | None,
+) -> tuple[list[tuple], set[str]]:
+    """The kept rows answering ``measure_counts`` for built summaries among ``periods``, and
+    the labels of those summaries. One query: the built mark and the rows are read together
+    (a LEFT JOIN, so a built summary with nothing counted still says it is built)."""
+    team = scope.teams[0] if scope.teams else None
+    if team is not None:
+        in_team, team_params = "r.team_id = %s", [team.pk]
+    else:
+        in_team = "r.team_id IS NOT NULL" if breakdown == "team" else "r.team_id IS NULL"
+        team_params = []
+    cell = {"team": "t.code", "client_group": "g.code"}.get(breakdown or "", "r.cell")
+    labels_in = ", ".join(["%s"] * len(periods))
+    sql = (
+        f"SELECT s.period, r.measure_id, m.code, {cell}, r.numerator, r.denominator "
+        f"FROM {_table(CountSummary)} s "
+        f"LEFT JOIN {_table(MeasureCount)} r "
+        f"ON r.summary_id = s.id AND {in_team} AND r.breakdown = %s "
+        f"LEFT JOIN {_table(Team)} t ON t.id = r.team_id "
+        f"LEFT JOIN {_table(ClientGroup)} g ON g.id = r.client_group_id "
+        f"LEFT JOIN {_table(Measure)} m ON m.id = r.measure_id "
+        f"WHERE s.partnership_id = %s AND s.built = %s AND s.period IN ({labels_in})"
+    )
+    kept_breakdown = "" if breakdown in (None, "team") else breakdown
+    params = [*team_params, kept_breakdown, scope.partnership.pk, True, *map(str, periods)]
+    code_of = None if measures is None else {m["pk"]: m["code"] for m in measures}
+    found: list[tuple] = []
+    labels: set[str] = set()
+    for period, measure_id, code, cell_value, numerator, denominator in _read(sql, params):
+        labels.add(period)
+        if measure_id is None:
+            continue
+        code = code_of[measure_id] if code_of else code
+        found.append((code, period, cell_value, int(numerator), int(denominator)))
+    return found, labels
+
+
+def measure_counts(
+    *,
+    scope: selectors.Scope,
+    periods: Sequence[Period],
+    breakdown: str | None = None,
+    measures: Sequence[dict] | None = None,
+) -> pd.DataFrame:
+    """``selectors.measure_counts``: periods that are over from the summaries (rebuilt first
+    where missing or stale), the rest live. A scope of one team or the whole partnership is
+    kept; a scope of several teams is counted live."""
+    today = _today()
+    periods = list(periods)
+    kept = [p for p in periods if p.is_over(today)] if len(scope.teams) <= 1 else []
+    rows: list[tuple] = []
+    if kept:
+        rows, built = _kept_measure_rows(scope, kept, breakdown, measures)
+        missing = [p for p in kept if str(p) not in built]
+        if missing and _built(scope.partnership, missing):
+            more, built = _kept_measure_rows(scope, missing, breakdown, measures)
+            rows += more
+            missing = [p for p in missing if str(p) not in built]
+        kept = [p for p in kept if p not in missing]
+    frame = pd.DataFrame.from_records(rows, columns=MEASURE_COLUMNS)
+    live = [p for p in periods if p not in kept]
+    if not live:
+        return frame
+    counted = selectors.live_measure_counts(
+        scope=scope, periods=live, breakdown=breakdown, measures=measures
+    )
+    # Periods between live ones are counted under no label: they are not asked for here.
+    counted = counted[counted["period"].isin([str(p) for p in live])]
+    if frame.empty:
+        return counted.reset_index(drop=True)
+    return pd.concat([frame, counted], ignore_index=True)
+
+
+def _summed_rows(
+    scope: selectors.Scope, period: Period, model, keys: Sequence[str], only: str
+) -> list[tuple] | None:
+    """``keys + (count,)`` summed over the scope's teams (every team for the partnership),
+    from the built summary of ``period``, where ``only`` (SQL on ``r``) holds; None when the
+    summary is missing or stale. One query."""
+    if scope.teams:
+        in_team = f"r.team_id IN ({', '.join(['%s'] * len(scope.teams))})"
+        team_params = [team.pk for team in scope.teams]
+    else:
+        in_team, team_params = "r.team_id IS NOT NULL", []
+    columns = ", ".join(keys)
+    sql = (
+        f"SELECT {columns}, SUM(r.count) FROM {_table(CountSummary)} s "
+        f"LEFT JOIN {_table(model)} r ON r.summary_id = s.id AND {in_team} AND {only} "
+        f"LEFT JOIN {_table(BarrierCode)} b ON b.id = r.barrier_id "
+        if model is BarrierCount
+        else f"SELECT {columns}, SUM(r.count) FROM {_table(CountSummary)} s "
+        f"LEFT JOIN {_table(model)} r ON r.summary_id = s.id AND {in_team} AND {only} "
+    )
+    sql += f"WHERE s.partnership_id = %s AND s.built = %s AND s.period = %s GROUP BY {columns}"
+    found = _read(sql, [*team_params, scope.partnership.pk, True, str(period)])
+    if not found:
+        return None
+    return [(*row[:-1], int(row[-1])) for row in found if row[0] is not None]
+
+
+def _kept_counts(
+    scope: selectors.Scope,
+    first_day: date,
+    last_day: date,
+    model,
+    keys: Sequence[str],
+    only: str,
+) -> list[tuple] | None:
+    period = kept_period(first_day, last_day)
+    if period is None:
+        return None
+    rows = _summed_rows(scope, period, model, keys, only)
+    if rows is None and _built(scope.partnership, [period]):
+        rows = _summed_rows(scope, period, model, keys, only)
+    return rows
+
+
+def outcome_status_counts(
+    *, scope: selectors.Scope, first_day: date, last_day: date
+) -> pd.DataFrame | None:
+    """``selectors.live_outcome_achievement`` from the summary, or None when the days are
+    not a period that is over (or the summary could not be rebuilt)."""
+    rows = _kept_counts(
+        scope, first_day, last_day, OutcomeCount, ["r.outcome_id", "r.status"], "1 = 1"
+    )
+    if rows is None:
+        return None
+    return pd.DataFrame.from_records(rows, columns=["outcome_id", "status", "count"])
+
+
+def barrier_code_counts(
+    *, scope: selectors.Scope, first_day: date, last_day: date
+) -> pd.DataFrame | None:
+    """``selectors.live_barrier_counts`` from the summary, or None (see above)."""
+    rows = _kept_counts(
+        scope,
+        first_day,
+        last_day,
+        BarrierCount,
+        ["r.outcome_id", "b.code"],
+        "r.barrier_id IS NOT NULL",
+    )
+    if rows is None:
+        return None
+    return pd.DataFrame.from_records(rows, columns=["outcome_id", "barrier", "count"])
+
+
+def barrier_record_counts(
+    *, scope: selectors.Scope, first_day: date, last_day: date
+) -> pd.DataFrame | None:
+    """``selectors.live_barrier_records`` from the summary, or None (see above)."""
+    rows = _kept_counts(
+        scope,
+        first_day,
+        last_day,
+        BarrierCount,
+        ["r.outcome_id"],
+        "r.barrier_id IS NULL",
+    )
+    if rows is None:
+        return None
+    return pd.DataFrame.from_records(rows, columns=["outcome_id", "count"])
+
+
+# --- rebuilding everything ------------------------------------------------------------------
+
+CHUNK = 8  # periods counted in one transaction
+
+
+@dataclass(frozen=True)
+class Rebuilt:
+    partnership: str
+    quarters: int
+    years: int
+    removed: int
+
+
+def closed_periods_held(partnership: Partnership, *, today: date) -> list[Period]:
+    """The quarters and financial years that are over and hold conversations of
+    ``partnership``: quarters first, oldest first."""
+    months = Conversation.objects.filter(partnership=partnership).dates("date_held", "month")
+    quarters = {Period.quarter_containing(month) for month in months}
+    years = {Period(q.start_year) for q in quarters}
+    return [
+        *sorted(q for q in quarters if q.is_over(today)),
+        *sorted(y for y in years if y.is_over(today)),
+    ]
+
+
+def summaries_rebuild(*, partnerships: Iterable[Partnership] | None = None) -> list[Rebuilt]:
+    """Rebuild the summaries of every period that is over and holds conversations, for each
+    partnership (all by default), and remove summaries of periods that hold none. Idempotent:
+    a second run keeps the same counts. Each chunk of periods is a transaction of its own."""
+    today = _today()
+    done = []
+    for partnership in partnerships or Partnership.objects.order_by("code"):
+        periods = closed_periods_held(partnership, today=today)
+        labels = {str(p) for p in periods}
+        _, deleted = (
+            CountSummary.objects.filter(partnership=partnership).exclude(period__in=labels).delete()
+        )
+        removed = deleted.get(CountSummary._meta.label, 0)
+        quarters = [p for p in periods if p.is_quarter]
+        years = [p for p in periods if not p.is_quarter]
+        for group in (quarters, years):
+            for start in range(0, len(group), CHUNK):
+                with transaction.atomic():
+                    _build(partnership, group[start : start + CHUNK], force=True)
+        done.append(Rebuilt(partnership.code, len(quarters), len(years), removed))
+    return done
