@@ -1,9 +1,16 @@
 """Conversations in bulk (spec §8): JSON Lines read and written in one shape.
 
 Import checks the whole file first and collects every problem as ``(line number, reason)``;
-only a clean file is written, in one transaction, with bulk inserts in batches. The file is
-read twice (check, then write) so that memory stays small for large files: a file object is
-rewound, a list is iterated again, any other iterator is spooled to a temporary file.
+only a clean file is written, in one transaction. On SQLite the file is read twice (check,
+then write in batches of plain INSERTs) so that memory stays small for large files: a file
+object is rewound, a list is iterated again, any other iterator is spooled to a temporary
+file. On PostgreSQL the file is read once: lines are COPied into temporary staging tables as
+they are checked and written set-based from there once the whole file is good; the tables
+written are ANALYZEd after the commit. Either way the import sends
+``conversations.signals.conversations_changed`` inside its transaction.
+
+The modules: ``checking`` (each line, then the file), ``importing`` (the entry point),
+``writing`` (batched writer), ``copying`` (PostgreSQL COPY writer), ``export``.
 
 Choices the spec leaves open, made here so that export → import → export is byte-identical:
 
@@ -39,10 +46,11 @@ from conversations.services.exchange.common import (
     ACTION_SEPARATOR,
     DEFAULT_BATCH_SIZE,
     ConversationImportError,
+    ImportResult,
     Problem,
 )
 from conversations.services.exchange.export import conversations_export
-from conversations.services.exchange.writing import ImportResult, conversations_import
+from conversations.services.exchange.importing import conversations_import
 
 __all__ = [
     "ACTION_SEPARATOR",

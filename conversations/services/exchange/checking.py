@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -666,9 +666,15 @@ def _births(refs: dict[int, set[str]]) -> dict[tuple[int, str], date]:
     return found
 
 
-def conversations_check(lines: Iterable[str]) -> CheckResult:
+def conversations_check(
+    lines: Iterable[str], *, on_row: Callable[[_Row], None] | None = None
+) -> CheckResult:
     """Parse and check every line; never writes. Queries: a fixed handful for the reference
-    data plus one per 900 distinct people named in the file."""
+    data plus one per 900 distinct people named in the file.
+
+    ``on_row`` is handed every good line, in line order, until the first problem is found
+    (the PostgreSQL writer stages lines in temporary tables while they are checked); a file
+    with any problem is never written, whatever ``on_row`` did with the lines before it."""
     lookups = _Lookups.load()
     checker = _LineChecker(lookups, timezone.localdate())
     plan = _Plan(lookups=lookups)
@@ -690,6 +696,8 @@ def conversations_check(lines: Iterable[str]) -> CheckResult:
             )
             continue
         first_seen[key] = number
+        if on_row is not None and not problems:
+            on_row(row)
         plan.ids.setdefault(row.partnership_id, set()).add(row.external_id)
         subject = plan.subjects.get((row.partnership_id, row.ref))
         if subject is None:

@@ -1,15 +1,14 @@
-"""Writing a checked conversations file, in one transaction."""
+"""Writing a checked conversations file with plain INSERT and UPDATE statements, a batch of
+lines at a time (SQLite; ``copying`` is the PostgreSQL writer). The file is read a second
+time: the check keeps only what is small per conversation."""
 
 from __future__ import annotations
 
-import tempfile
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import connection
 from django.utils import timezone
 
 from conversations.models import (
@@ -28,90 +27,14 @@ from conversations.services.exchange.checking import (
     _parse,
     _Plan,
     _Row,
-    conversations_check,
 )
 from conversations.services.exchange.common import (
     _IN_CHUNK,
-    DEFAULT_BATCH_SIZE,
-    ConversationImportError,
+    Changes,
+    ImportResult,
     _chunks,
+    column_defaults,
 )
-
-# --- importing ------------------------------------------------------------------------------
-
-
-@dataclass
-class ImportResult:
-    created: int = 0
-    updated: int = 0
-    people_created: int = 0
-    dry_run: bool = False
-
-    @property
-    def conversations(self) -> int:
-        return self.created + self.updated
-
-    def summary(self) -> str:
-        text = (
-            f"conversations: {self.created} created, {self.updated} updated; "
-            f"people: {self.people_created} created"
-        )
-        return f"{text} (dry run: nothing was written)" if self.dry_run else text
-
-
-class _Replay:
-    """Iterate the same lines twice without holding them all in memory."""
-
-    def __init__(self, lines: Iterable[str]) -> None:
-        self._lines = lines
-        self._spool: Any = None
-        self._start: int | None = None
-        if iter(lines) is lines:  # a one-shot iterator, or a file object
-            seekable = getattr(lines, "seekable", None)
-            if seekable is not None and seekable():
-                self._start = lines.tell()  # type: ignore[attr-defined]
-            else:
-                # A line of a lone surrogate is reported by the check, not refused by the spool.
-                self._spool = tempfile.TemporaryFile("w+", encoding="utf-8", errors="surrogatepass")
-
-    def first(self) -> Iterator[str]:
-        if self._spool is None:
-            yield from self._lines
-            return
-        for line in self._lines:
-            self._spool.write(line if line.endswith("\n") else line + "\n")
-            yield line
-
-    def again(self) -> Iterable[str]:
-        if self._spool is not None:
-            self._spool.seek(0)
-            return self._spool
-        if self._start is not None:
-            self._lines.seek(self._start)  # type: ignore[attr-defined]
-        return self._lines
-
-    def close(self) -> None:
-        if self._spool is not None:
-            self._spool.close()
-
-
-@contextmanager
-def _replayable(lines: Iterable[str]) -> Iterator[_Replay]:
-    replay = _Replay(lines)
-    try:
-        yield replay
-    finally:
-        replay.close()
-
-
-def _existing_conversations(plan: _Plan) -> int:
-    found = 0
-    for partnership_id, ids in plan.ids.items():
-        for chunk in _chunks(sorted(ids), _IN_CHUNK):
-            found += Conversation.objects.filter(
-                partnership_id=partnership_id, external_id__in=chunk
-            ).count()
-    return found
 
 
 def _people_apply(plan: _Plan, *, batch_size: int) -> tuple[dict[tuple[int, str], int], int]:
@@ -242,24 +165,15 @@ class _Inserter:
     ) -> None:
         meta = model._meta
         given = [meta.get_field(name) for name in fields]
-        given_names = {f.name for f in given}
-        rest = [f for f in meta.concrete_fields if not f.primary_key and f.name not in given_names]
-        self.constants = []
-        for f in rest:
-            if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
-                value = now
-            else:
-                value = f.get_default()  # "" for text without a default, as Django does
-                if value is None and not f.null:
-                    raise ValueError(f"{meta.label}.{f.name} has no default: give it a value")
-            self.constants.append(f.get_db_prep_save(value, connection))
+        rest = column_defaults(model, fields, now=now)
+        self.constants = [value for _, value in rest]
         self.converters = [
             (index, f)
             for index, f in enumerate(given)
             if f.get_internal_type() in ("DateField", "DateTimeField", "JSONField")
         ]
         quote = connection.ops.quote_name
-        columns = [quote(f.column) for f in [*given, *rest]]
+        columns = [quote(f.column) for f in [*given, *(f for f, _ in rest)]]
         self.width = len(columns)
         self.prefix = f"INSERT INTO {quote(meta.db_table)} ({', '.join(columns)}) VALUES "
         self.suffix = " ON CONFLICT DO NOTHING" if ignore_conflicts else ""
@@ -309,17 +223,18 @@ _RECORD_COLUMNS = [
 ]
 
 
-def _conversation_ids(keys: Iterable[tuple[int, str]]) -> dict[tuple[int, str], int]:
+def _conversations_held(keys: Iterable[tuple[int, str]]) -> dict[tuple[int, str], tuple[int, date]]:
+    """``(partnership id, external id) -> (id, date held)`` of the stored conversations."""
     by_partnership: dict[int, list[str]] = {}
     for partnership_id, external_id in keys:
         by_partnership.setdefault(partnership_id, []).append(external_id)
-    found: dict[tuple[int, str], int] = {}
+    found: dict[tuple[int, str], tuple[int, date]] = {}
     for partnership_id, ids in by_partnership.items():
         for chunk in _chunks(ids, _IN_CHUNK):
-            for external_id, pk in Conversation.objects.filter(
+            for external_id, pk, held in Conversation.objects.filter(
                 partnership_id=partnership_id, external_id__in=chunk
-            ).values_list("external_id", "pk"):
-                found[(partnership_id, external_id)] = pk
+            ).values_list("external_id", "pk", "date_held"):
+                found[(partnership_id, external_id)] = (pk, held)
     return found
 
 
@@ -330,12 +245,16 @@ def _write_batch(
     by: Any,
     reason: str,
     result: ImportResult,
+    changes: Changes,
 ) -> None:
     """Write one batch of checked lines: a fixed number of statements per batch."""
     now = timezone.now()
     by_id = getattr(by, "pk", None)
     keys = [(row.partnership_id, row.external_id) for row in rows]
-    existing = _conversation_ids(keys)
+    held_before = _conversations_held(keys)
+    existing = {key: pk for key, (pk, _) in held_before.items()}
+    changes.update((partnership_id, held) for (partnership_id, _), (_, held) in held_before.items())
+    changes.update((row.partnership_id, row.date_held) for row in rows)
 
     updated = [
         Conversation(
@@ -388,7 +307,8 @@ def _write_batch(
         )
     result.created += len(new_rows)
     result.updated += len(updated)
-    ids = existing | _conversation_ids((row.partnership_id, row.external_id) for row in new_rows)
+    made = _conversations_held((row.partnership_id, row.external_id) for row in new_rows)
+    ids = existing | {key: pk for key, (pk, _) in made.items()}
     conversation_ids = [ids[key] for key in keys]
 
     _Inserter(OutcomeRecord, _RECORD_COLUMNS, now=now).insert(
@@ -459,40 +379,16 @@ def _write_batch(
     )
 
 
-def conversations_import(
-    lines: Iterable[str],
-    *,
-    dry_run: bool = False,
-    batch_size: int = DEFAULT_BATCH_SIZE,
-    by: Any = None,
-    source: str = "",
-) -> ImportResult:
-    """Check the whole file, then write it in one transaction (nothing when ``dry_run``).
-
-    Raises ``ConversationImportError`` with every problem when any line is bad; nothing is
-    written then. ``by`` is the user recorded on the conversations and audit events (none for
-    the command line); ``source`` (e.g. the file name) is kept as the audit reason.
-    """
-    with _replayable(lines) as replay, transaction.atomic():
-        check = conversations_check(replay.first())
-        if check.problems:
-            raise ConversationImportError(check.problems)
-        plan = check._plan
-        assert plan is not None
-        if dry_run:
-            existing = _existing_conversations(plan)
-            known = set(plan.people)
-            return ImportResult(
-                created=check.conversations - existing,
-                updated=existing,
-                people_created=sum(1 for key in plan.subjects if key not in known),
-                dry_run=True,
-            )
-        people, people_created = _people_apply(plan, batch_size=batch_size)
-        result = ImportResult(people_created=people_created)
-        checker = _LineChecker(plan.lookups, timezone.localdate())
-        reason = f"Imported from {source}" if source else "Imported"
-        rows = (row for _, row, _ in _parse(replay.again(), checker) if row is not None)
-        for batch in _chunks(rows, batch_size):
-            _write_batch(batch, people=people, by=by, reason=reason, result=result)
-        return result
+def conversations_write(
+    plan: _Plan, lines: Iterable[str], *, batch_size: int, by: Any, reason: str
+) -> tuple[ImportResult, Changes]:
+    """Write the lines of a file ``conversations_check`` found good (``plan`` is what it
+    learnt), ``batch_size`` lines at a time, inside the caller's transaction."""
+    people, people_created = _people_apply(plan, batch_size=batch_size)
+    result = ImportResult(people_created=people_created)
+    changes: Changes = set()
+    checker = _LineChecker(plan.lookups, timezone.localdate())
+    rows = (row for _, row, _ in _parse(lines, checker) if row is not None)
+    for batch in _chunks(rows, batch_size):
+        _write_batch(batch, people=people, by=by, reason=reason, result=result, changes=changes)
+    return result, changes
