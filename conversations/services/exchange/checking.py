@@ -173,10 +173,40 @@ def _where(path: str) -> str:
     return f"'{path}'" if path else "the line"
 
 
-def _shape_problems(data: Any) -> list[str]:
+def _plain_text(text: str) -> bool:
+    """Whether no key or string of this JSON line can hold a NUL or a lone surrogate: strict
+    JSON has them only as ``\\u0000`` and ``\\uD800``-``\\uDFFF`` escapes, or as lone
+    surrogates already in the text (a line read with ``errors="surrogatepass"``). Answers
+    "not sure" (False) for some harmless lines too; those are walked string by string."""
+    if "\\u0000" in text or "\\ud" in text or "\\uD" in text:
+        return False
+    if text.isascii():
+        return True
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _deeper_than_allowed(value: dict | list, depth: int) -> bool:
+    """Whether ``value`` (at ``depth``) or a container inside it is nested more than
+    ``MAX_DEPTH`` levels deep; the recursion stops there, so it stays shallow."""
+    if depth > MAX_DEPTH:
+        return True
+    for item in value.values() if isinstance(value, dict) else value:
+        if isinstance(item, dict | list) and _deeper_than_allowed(item, depth + 1):
+            return True
+    return False
+
+
+def _shape_problems(data: Any, *, plain: bool = False) -> list[str]:
     """What no field check can store, wherever it is in the line: nesting deeper than
     ``MAX_DEPTH``, NUL characters and lone surrogates in any key or string. Walked without
-    recursion, so a deep line cannot exhaust the stack."""
+    recursion, so a deep line cannot exhaust the stack. ``plain`` (see ``_plain_text``) skips
+    the strings, which then cannot hold either; the problems found are the same."""
+    if plain and not (isinstance(data, dict | list) and _deeper_than_allowed(data, 1)):
+        return []
     problems: list[str] = []
     stack: list[tuple[Any, str, int]] = [(data, "", 1)]
     while stack and len(problems) < 10:
@@ -193,11 +223,20 @@ def _shape_problems(data: Any) -> list[str]:
         if isinstance(value, dict):
             items = []
             for key, item in value.items():
-                if problem := _text_problem(key):
+                if plain:
+                    if not isinstance(item, dict | list):
+                        continue
+                elif problem := _text_problem(key):
                     problems.append(f"a key in {_where(where)} {problem}")
                     continue
                 name = key if len(key) <= 40 else f"{key[:39]}…"
                 items.append((item, f"{where}.{name}" if where else name, depth + 1))
+        elif plain:
+            items = [
+                (item, f"{where}[{index}]", depth + 1)
+                for index, item in enumerate(value)
+                if isinstance(item, dict | list)
+            ]
         else:
             items = [(item, f"{where}[{index}]", depth + 1) for index, item in enumerate(value)]
         stack.extend(reversed(items))
@@ -211,11 +250,12 @@ class _LineChecker:
         self.lookups = lookups
         self.today = today
 
-    def check(self, data: Any, reasons: list[str]) -> _Row | None:
+    def check(self, data: Any, reasons: list[str], *, plain: bool = False) -> _Row | None:
+        """``plain``: the line's text passed ``_plain_text``."""
         if not isinstance(data, dict):
             reasons.append("a line must be a JSON object")
             return None
-        if shape := _shape_problems(data):
+        if shape := _shape_problems(data, plain=plain):
             reasons.extend(shape)
             return None
         before = len(reasons)
@@ -602,7 +642,7 @@ def _parse(
             yield number, None, [f"not valid JSON ({problem})"]
             continue
         reasons: list[str] = []
-        row = checker.check(data, reasons)
+        row = checker.check(data, reasons, plain=_plain_text(text))
         if row is not None:
             row.line_number = number
         yield number, row, reasons

@@ -223,8 +223,6 @@ def _write(cursor: Any, *, by_id: int | None, reason: str) -> tuple[int, int, in
     person, conversation = _table(Person), _table(Conversation)
     record, measure_answer = _table(OutcomeRecord), _table(MeasureAnswer)
     through = _table(OutcomeRecord.barriers.through)
-    for name in _COPIED:
-        cursor.execute(f"ANALYZE {name}")
 
     # People the file introduces, in the order it names them; known people become carers.
     sql, params = _insert_select(
@@ -254,7 +252,6 @@ def _write(cursor: Any, *, by_id: int | None, reason: str) -> tuple[int, int, in
         "WHERE c.partnership_id = s.partnership_id AND c.external_id = s.external_id"
     )
     cursor.execute("UPDATE import_conversation SET is_new = conversation_id IS NULL")
-    cursor.execute("ANALYZE import_conversation")
 
     # Conversations already held: the file's fields, revision up by one, content replaced.
     cursor.execute(
@@ -340,7 +337,6 @@ def _write(cursor: Any, *, by_id: int | None, reason: str) -> tuple[int, int, in
         "JOIN import_conversation s ON s.conversation_id = made.conversation_id",
         params,
     )
-    cursor.execute("ANALYZE import_made_record")
     sql, params = _insert_select(
         OutcomeRecord.barriers.through,
         ["outcomerecord", "barriercode"],
