@@ -80,7 +80,8 @@ _STAGING = {
         "client_group_id bigint NOT NULL, is_carer boolean NOT NULL"
     ),
     "import_made_record": (
-        "record_id bigint NOT NULL, line integer NOT NULL, outcome_id bigint NOT NULL"
+        "record_id bigint NOT NULL, line integer NOT NULL, outcome_id bigint NOT NULL, "
+        "kept boolean NOT NULL"
     ),
 }
 _COPIED = {
@@ -264,19 +265,6 @@ def _write(cursor: Any, *, by_id: int | None, reason: str) -> tuple[int, int, in
         [now, by_id],
     )
     updated = cursor.rowcount
-    replaced = (
-        f"SELECT r.id FROM {record} r JOIN import_conversation s "
-        "ON r.conversation_id = s.conversation_id WHERE NOT s.is_new"
-    )
-    cursor.execute(f"DELETE FROM {through} WHERE outcomerecord_id IN ({replaced})")
-    cursor.execute(f"DELETE FROM {_table(Action)} WHERE record_id IN ({replaced})")
-    cursor.execute(f"DELETE FROM {_table(Goal)} WHERE record_id IN ({replaced})")
-    for table in (measure_answer, record):
-        cursor.execute(
-            f"DELETE FROM {table} t USING import_conversation s "
-            "WHERE t.conversation_id = s.conversation_id AND NOT s.is_new"
-        )
-
     # New conversations, in line order.
     sql, params = _insert_select(
         Conversation,
@@ -311,7 +299,33 @@ def _write(cursor: Any, *, by_id: int | None, reason: str) -> tuple[int, int, in
     )
     created = cursor.rowcount
 
-    # Outcome records, then what hangs from them, found again through their new ids.
+    # Outcome records. An updated conversation keeps (and updates in place, when the file
+    # changes it) the record of each outcome the file still lists and loses the others: the
+    # same rows as replacing them all, without a foreign-key check for every one.
+    gone = (
+        f"SELECT r.id FROM {record} r JOIN import_conversation s "
+        "ON r.conversation_id = s.conversation_id WHERE NOT s.is_new AND NOT EXISTS "
+        "(SELECT FROM import_record i WHERE i.line = s.line AND i.outcome_id = r.outcome_id)"
+    )
+    for table in (through, _table(Action), _table(Goal)):
+        column = "outcomerecord_id" if table == through else "record_id"
+        cursor.execute(f"DELETE FROM {table} WHERE {column} IN ({gone})")
+    cursor.execute(f"DELETE FROM {record} WHERE id IN ({gone})")
+    cursor.execute(
+        "INSERT INTO import_made_record (record_id, line, outcome_id, kept) "
+        f"SELECT r.id, s.line, r.outcome_id, true FROM import_conversation s JOIN {record} r "
+        "ON r.conversation_id = s.conversation_id WHERE NOT s.is_new"
+    )
+    fields = "matters, words, status, practitioner_status, helping, barrier_words"
+    cursor.execute(
+        f"UPDATE {record} r SET ({fields}) = (i.matters, i.words, i.status, "
+        "i.practitioner_status, i.helping, i.barrier_words) "
+        "FROM import_made_record m JOIN import_record i "
+        "ON i.line = m.line AND i.outcome_id = m.outcome_id "
+        f"WHERE r.id = m.record_id AND ({', '.join(f'r.{f}' for f in fields.split(', '))}) "
+        "IS DISTINCT FROM (i.matters, i.words, i.status, i.practitioner_status, i.helping, "
+        "i.barrier_words)"
+    )
     sql, params = _insert_select(
         OutcomeRecord,
         [
@@ -326,26 +340,47 @@ def _write(cursor: Any, *, by_id: int | None, reason: str) -> tuple[int, int, in
         ],
         "s.conversation_id, r.outcome_id, r.matters, r.words, r.status, "
         "r.practitioner_status, r.helping, r.barrier_words",
-        "FROM import_record r "
-        "JOIN import_conversation s ON s.line = r.line ORDER BY r.seq "
+        "FROM import_record r JOIN import_conversation s ON s.line = r.line "
+        "WHERE s.is_new OR NOT EXISTS (SELECT FROM import_made_record m "
+        "WHERE m.line = r.line AND m.outcome_id = r.outcome_id) ORDER BY r.seq "
         "RETURNING id, conversation_id, outcome_id",
         now=now,
     )
     cursor.execute(
-        f"WITH made AS ({sql}) INSERT INTO import_made_record (record_id, line, outcome_id) "
-        "SELECT made.id, s.line, made.outcome_id FROM made "
+        f"WITH made AS ({sql}) "
+        "INSERT INTO import_made_record (record_id, line, outcome_id, kept) "
+        "SELECT made.id, s.line, made.outcome_id, false FROM made "
         "JOIN import_conversation s ON s.conversation_id = made.conversation_id",
         params,
+    )
+
+    # Barriers: a kept record loses those the file no longer gives and gains the new ones.
+    cursor.execute(
+        f"DELETE FROM {through} t USING import_made_record m "
+        "WHERE m.kept AND t.outcomerecord_id = m.record_id AND NOT EXISTS "
+        "(SELECT FROM import_barrier b WHERE b.line = m.line AND b.outcome_id = m.outcome_id "
+        "AND b.barrier_id = t.barriercode_id)"
     )
     sql, params = _insert_select(
         OutcomeRecord.barriers.through,
         ["outcomerecord", "barriercode"],
         "m.record_id, b.barrier_id",
         "FROM import_barrier b JOIN import_made_record m "
-        "ON m.line = b.line AND m.outcome_id = b.outcome_id ORDER BY b.seq",
+        "ON m.line = b.line AND m.outcome_id = b.outcome_id "
+        f"WHERE NOT m.kept OR NOT EXISTS (SELECT FROM {through} t "
+        "WHERE t.outcomerecord_id = m.record_id AND t.barriercode_id = b.barrier_id) "
+        "ORDER BY b.seq",
         now=now,
     )
     cursor.execute(sql, params)
+
+    # Actions and goals of kept records are replaced (the file holds at most one action a
+    # record, and goals in order).
+    for table in (_table(Action), _table(Goal)):
+        cursor.execute(
+            f"DELETE FROM {table} t USING import_made_record m "
+            "WHERE m.kept AND t.record_id = m.record_id"
+        )
     sql, params = _insert_select(
         Action,
         ["record", "what"],
@@ -366,11 +401,27 @@ def _write(cursor: Any, *, by_id: int | None, reason: str) -> tuple[int, int, in
         now=now,
     )
     cursor.execute(sql, params)
+
+    # Measure answers: those the file no longer gives go, changed ones change, new ones come.
+    cursor.execute(
+        f"DELETE FROM {measure_answer} a USING import_conversation s "
+        "WHERE a.conversation_id = s.conversation_id AND NOT s.is_new AND NOT EXISTS "
+        "(SELECT FROM import_answer i WHERE i.line = s.line AND i.measure_id = a.measure_id)"
+    )
+    cursor.execute(
+        f"UPDATE {measure_answer} a SET answer = i.answer "
+        "FROM import_answer i JOIN import_conversation s ON s.line = i.line "
+        "WHERE NOT s.is_new AND a.conversation_id = s.conversation_id "
+        "AND a.measure_id = i.measure_id AND a.answer <> i.answer"
+    )
     sql, params = _insert_select(
         MeasureAnswer,
         ["conversation", "measure", "answer"],
         "s.conversation_id, a.measure_id, a.answer",
-        "FROM import_answer a JOIN import_conversation s ON s.line = a.line ORDER BY a.seq",
+        "FROM import_answer a JOIN import_conversation s ON s.line = a.line "
+        f"WHERE s.is_new OR NOT EXISTS (SELECT FROM {measure_answer} x "
+        "WHERE x.conversation_id = s.conversation_id AND x.measure_id = a.measure_id) "
+        "ORDER BY a.seq",
         now=now,
     )
     cursor.execute(sql, params)
