@@ -3,12 +3,16 @@
 While ``conversations_check`` reads the file, every good line is COPied (``copy_expert``, a
 chunk of lines at a time) into TEMPORARY staging tables, which nobody else sees and which
 vanish with the transaction. Only when the whole file has been checked without a problem are
-the real tables written, each with one set-based statement from the staging tables: the same
-rows, in the same order, as the batched writer in ``writing`` produces on SQLite (people,
-conversations created and updated, outcome records with their barriers, actions and goals,
-measure answers, team allocations, carer links, one audit event per conversation). The file is
-read once; memory holds one chunk of staged lines plus what the check keeps per person.
+the real tables written, each with a few set-based statements from the staging tables: the
+same rows as the batched writer in ``writing`` produces on SQLite (people, conversations
+created and updated, outcome records with their barriers, actions and goals, measure answers,
+team allocations, carer links, one audit event per conversation), new rows in the same order.
+One difference no one can see: where an update keeps an outcome record or an answer, it is
+updated in place (same id) rather than deleted and inserted again, which spares PostgreSQL a
+deferred foreign-key check per row at commit.
 
+The file is read once. Memory holds one chunk of staged lines (``COPY_BATCH_SIZE``) plus what
+the check keeps for the whole file (per line: its id and date; per person: ref and group).
 After the transaction commits, the tables written are ANALYZEd: autovacuum is slow to analyse
 small lookup tables after a bulk load, and stale statistics flip query plans.
 """
@@ -83,6 +87,7 @@ _STAGING = {
         "record_id bigint NOT NULL, line integer NOT NULL, outcome_id bigint NOT NULL, "
         "kept boolean NOT NULL"
     ),
+    "import_gone_record": "record_id bigint NOT NULL",
 }
 _COPIED = {
     "import_conversation": (
@@ -302,15 +307,21 @@ def _write(cursor: Any, *, by_id: int | None, reason: str) -> tuple[int, int, in
     # Outcome records. An updated conversation keeps (and updates in place, when the file
     # changes it) the record of each outcome the file still lists and loses the others: the
     # same rows as replacing them all, without a foreign-key check for every one.
-    gone = (
-        f"SELECT r.id FROM {record} r JOIN import_conversation s "
-        "ON r.conversation_id = s.conversation_id WHERE NOT s.is_new AND NOT EXISTS "
-        "(SELECT FROM import_record i WHERE i.line = s.line AND i.outcome_id = r.outcome_id)"
+    cursor.execute(
+        f"INSERT INTO import_gone_record (record_id) SELECT r.id FROM {record} r "
+        "JOIN import_conversation s ON r.conversation_id = s.conversation_id "
+        "WHERE NOT s.is_new AND NOT EXISTS (SELECT FROM import_record i "
+        "WHERE i.line = s.line AND i.outcome_id = r.outcome_id)"
     )
-    for table in (through, _table(Action), _table(Goal)):
-        column = "outcomerecord_id" if table == through else "record_id"
-        cursor.execute(f"DELETE FROM {table} WHERE {column} IN ({gone})")
-    cursor.execute(f"DELETE FROM {record} WHERE id IN ({gone})")
+    for table, column in (
+        (through, "outcomerecord_id"),
+        (_table(Action), "record_id"),
+        (_table(Goal), "record_id"),
+        (record, "id"),
+    ):
+        cursor.execute(
+            f"DELETE FROM {table} t USING import_gone_record g WHERE t.{column} = g.record_id"
+        )
     cursor.execute(
         "INSERT INTO import_made_record (record_id, line, outcome_id, kept) "
         f"SELECT r.id, s.line, r.outcome_id, true FROM import_conversation s JOIN {record} r "
