@@ -229,6 +229,10 @@ def _write(cursor: Any, *, by_id: int | None, reason: str) -> tuple[int, int, in
     person, conversation = _table(Person), _table(Conversation)
     record, measure_answer = _table(OutcomeRecord), _table(MeasureAnswer)
     through = _table(OutcomeRecord.barriers.through)
+    # Temporary tables are never analysed by autovacuum; without statistics the planner
+    # joins them with nested loops, which grows with the square of the file.
+    for name in _COPIED:
+        cursor.execute(f"ANALYZE {name}")
 
     # People the file introduces, in the order it names them; known people become carers.
     sql, params = _insert_select(
@@ -258,6 +262,7 @@ def _write(cursor: Any, *, by_id: int | None, reason: str) -> tuple[int, int, in
         "WHERE c.partnership_id = s.partnership_id AND c.external_id = s.external_id"
     )
     cursor.execute("UPDATE import_conversation SET is_new = conversation_id IS NULL")
+    cursor.execute("ANALYZE import_conversation")
 
     # Conversations already held: the file's fields, revision up by one, content replaced.
     cursor.execute(
@@ -327,6 +332,7 @@ def _write(cursor: Any, *, by_id: int | None, reason: str) -> tuple[int, int, in
         f"SELECT r.id, s.line, r.outcome_id, true FROM import_conversation s JOIN {record} r "
         "ON r.conversation_id = s.conversation_id WHERE NOT s.is_new"
     )
+    cursor.execute("ANALYZE import_made_record")
     fields = "matters, words, status, practitioner_status, helping, barrier_words"
     cursor.execute(
         f"UPDATE {record} r SET ({fields}) = (i.matters, i.words, i.status, "
@@ -352,7 +358,8 @@ def _write(cursor: Any, *, by_id: int | None, reason: str) -> tuple[int, int, in
         "s.conversation_id, r.outcome_id, r.matters, r.words, r.status, "
         "r.practitioner_status, r.helping, r.barrier_words",
         "FROM import_record r JOIN import_conversation s ON s.line = r.line "
-        "WHERE s.is_new OR NOT EXISTS (SELECT FROM import_made_record m "
+        # Kept records are all of updated conversations: a new one has none.
+        "WHERE NOT EXISTS (SELECT FROM import_made_record m "
         "WHERE m.line = r.line AND m.outcome_id = r.outcome_id) ORDER BY r.seq "
         "RETURNING id, conversation_id, outcome_id",
         now=now,
@@ -364,6 +371,7 @@ def _write(cursor: Any, *, by_id: int | None, reason: str) -> tuple[int, int, in
         "JOIN import_conversation s ON s.conversation_id = made.conversation_id",
         params,
     )
+    cursor.execute("ANALYZE import_made_record")
 
     # Barriers: a kept record loses those the file no longer gives and gains the new ones.
     cursor.execute(
