@@ -19,7 +19,6 @@ small lookup tables after a bulk load, and stale statistics flip query plans.
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
@@ -123,6 +122,26 @@ def _flag(value: bool) -> str:
     return "t" if value else "f"
 
 
+class _Lines:
+    """The staged lines as the file ``copy_expert`` reads, a few kilobytes at a time: joined
+    into one string (and copied again by ``io.StringIO``) a chunk would take several times the
+    memory the lines themselves take."""
+
+    def __init__(self, rows: list[str]) -> None:
+        self.rows = rows
+        self.next = 0
+
+    def read(self, size: int = 8192) -> str:
+        parts: list[str] = []
+        length = 0
+        while self.next < len(self.rows) and (size < 0 or length < size):
+            parts.append(self.rows[self.next])
+            parts.append("\n")
+            length += len(self.rows[self.next]) + 1
+            self.next += 1
+        return "".join(parts)
+
+
 class _Stager:
     """Collects checked lines as COPY text and sends them to the staging tables in chunks."""
 
@@ -196,10 +215,7 @@ class _Stager:
     def flush(self) -> None:
         for name, rows in self.buffers.items():
             if rows:
-                rows.append("")  # the last line's newline
-                self.cursor.copy_expert(
-                    f"COPY {name} ({_COPIED[name]}) FROM STDIN", io.StringIO("\n".join(rows))
-                )
+                self.cursor.copy_expert(f"COPY {name} ({_COPIED[name]}) FROM STDIN", _Lines(rows))
                 rows.clear()
 
 
