@@ -1,0 +1,554 @@
+"""Writing a conversations file on PostgreSQL at COPY speed.
+
+While ``conversations_check`` reads the file, every good line is COPied (``copy_expert``, a
+chunk of lines at a time) into TEMPORARY staging tables, which nobody else sees and which
+vanish with the transaction. Only when the whole file has been checked without a problem are
+the real tables written, each with a few set-based statements from the staging tables: the
+same rows as the batched writer in ``writing`` produces on SQLite (people, conversations
+created and updated, outcome records with their barriers, actions and goals, measure answers,
+team allocations, carer links, one audit event per conversation), new rows in the same order.
+One difference no one can see: where an update keeps an outcome record or an answer, it is
+updated in place (same id) rather than deleted and inserted again, which spares PostgreSQL a
+deferred foreign-key check per row at commit.
+
+The file is read once. Memory holds one chunk of staged lines (``COPY_BATCH_SIZE``) plus what
+the check keeps for the whole file (per line: its id and date; per person: ref and group).
+After the transaction commits, the tables written are ANALYZEd: autovacuum is slow to analyse
+small lookup tables after a bulk load, and stale statistics flip query plans.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+from typing import Any
+
+from django.db import connection, transaction
+from django.db.models import Model
+from django.utils import timezone
+
+from conversations.models import (
+    Action,
+    AuditAction,
+    AuditEvent,
+    Conversation,
+    Goal,
+    MeasureAnswer,
+    OutcomeRecord,
+    Person,
+)
+from conversations.services.exchange.checking import _Plan, _Row, conversations_check
+from conversations.services.exchange.common import (
+    Changes,
+    ConversationImportError,
+    ImportResult,
+    column_defaults,
+)
+
+COPY_BATCH_SIZE = 20_000
+
+_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+_NULL = "\\N"
+
+# Staging tables: ``line`` (the line number) ties a line's parts to its conversation, ``seq``
+# keeps the order the batched writer inserts them in (so ids follow the same order).
+_STAGING = {
+    "import_conversation": (
+        "line integer NOT NULL, partnership_id bigint NOT NULL, external_id text NOT NULL, "
+        "ref text NOT NULL, role text NOT NULL, team_id bigint NOT NULL, type text NOT NULL, "
+        "version_id bigint NOT NULL, date_held date NOT NULL, interviewer text NOT NULL, "
+        "status text NOT NULL, completed_at timestamptz, review_due date, cared_for_ref text, "
+        "subject_id bigint, conversation_id bigint, held_before date, is_new boolean"
+    ),
+    "import_record": (
+        "seq integer NOT NULL, line integer NOT NULL, outcome_id bigint NOT NULL, "
+        "matters boolean NOT NULL, words text NOT NULL, status text NOT NULL, "
+        "practitioner_status text NOT NULL, helping text NOT NULL, barrier_words text NOT NULL, "
+        "actions text"
+    ),
+    "import_barrier": (
+        "seq integer NOT NULL, line integer NOT NULL, outcome_id bigint NOT NULL, "
+        "barrier_id bigint NOT NULL"
+    ),
+    "import_goal": (
+        "seq integer NOT NULL, line integer NOT NULL, outcome_id bigint NOT NULL, "
+        "words text NOT NULL, status text NOT NULL, position integer NOT NULL"
+    ),
+    "import_answer": (
+        "seq integer NOT NULL, line integer NOT NULL, measure_id bigint NOT NULL, "
+        "answer text NOT NULL"
+    ),
+    "import_person": (
+        "seq integer NOT NULL, partnership_id bigint NOT NULL, ref text NOT NULL, "
+        "client_group_id bigint NOT NULL, is_carer boolean NOT NULL"
+    ),
+    "import_made_record": (
+        "record_id bigint NOT NULL, line integer NOT NULL, outcome_id bigint NOT NULL, "
+        "kept boolean NOT NULL"
+    ),
+    "import_gone_record": "record_id bigint NOT NULL",
+}
+_COPIED = {
+    "import_conversation": (
+        "line, partnership_id, external_id, ref, role, team_id, type, version_id, date_held, "
+        "interviewer, status, completed_at, review_due, cared_for_ref"
+    ),
+    "import_record": (
+        "seq, line, outcome_id, matters, words, status, practitioner_status, helping, "
+        "barrier_words, actions"
+    ),
+    "import_barrier": "seq, line, outcome_id, barrier_id",
+    "import_goal": "seq, line, outcome_id, words, status, position",
+    "import_answer": "seq, line, measure_id, answer",
+    "import_person": "seq, partnership_id, ref, client_group_id, is_carer",
+}
+
+
+def _text(value: str) -> str:
+    return value.translate(_ESCAPES)
+
+
+def _or_null(value: Any) -> str:
+    if value is None:
+        return _NULL
+    if isinstance(value, str):
+        return _text(value)
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    return str(value)
+
+
+def _flag(value: bool) -> str:
+    return "t" if value else "f"
+
+
+class _Lines:
+    """The staged lines as the file ``copy_expert`` reads, a few kilobytes at a time: joined
+    into one string (and copied again by ``io.StringIO``) a chunk would take several times the
+    memory the lines themselves take."""
+
+    def __init__(self, rows: list[str]) -> None:
+        self.rows = rows
+        self.next = 0
+
+    def read(self, size: int = 8192) -> str:
+        parts: list[str] = []
+        length = 0
+        while self.next < len(self.rows) and (size < 0 or length < size):
+            parts.append(self.rows[self.next])
+            parts.append("\n")
+            length += len(self.rows[self.next]) + 1
+            self.next += 1
+        return "".join(parts)
+
+
+class _Stager:
+    """Collects checked lines as COPY text and sends them to the staging tables in chunks."""
+
+    def __init__(self, cursor: Any, *, batch_size: int) -> None:
+        self.cursor = cursor
+        self.batch_size = batch_size
+        self.lines = 0
+        self.seq = 0
+        self.buffers: dict[str, list[str]] = {name: [] for name in _COPIED}
+
+    def add(self, row: _Row) -> None:
+        line = row.line_number
+        self.buffers["import_conversation"].append(
+            "\t".join(
+                (
+                    str(line),
+                    str(row.partnership_id),
+                    _text(row.external_id),
+                    _text(row.ref),
+                    row.role,
+                    str(row.team_id),
+                    row.type,
+                    str(row.version_id),
+                    row.date_held.isoformat(),
+                    row.interviewer,
+                    row.status,
+                    _or_null(row.completed_at),
+                    _or_null(row.review_due),
+                    _or_null(row.cared_for_ref),
+                )
+            )
+        )
+        records = self.buffers["import_record"]
+        barriers = self.buffers["import_barrier"]
+        goals = self.buffers["import_goal"]
+        for item in row.outcomes:
+            self.seq += 1
+            outcome = str(item.outcome_id)
+            records.append(
+                f"{self.seq}\t{line}\t{outcome}\t{_flag(item.matters)}\t{_text(item.words)}\t"
+                f"{item.status}\t{item.practitioner_status}\t{_text(item.helping)}\t"
+                f"{_text(item.barrier_words)}\t"
+                # An action only when there are words, as the batched writer decides it.
+                f"{_text(item.actions) if item.actions.strip() else _NULL}"
+            )
+            for barrier_id in item.barrier_ids:
+                self.seq += 1
+                barriers.append(f"{self.seq}\t{line}\t{outcome}\t{barrier_id}")
+            for position, (words, status) in enumerate(item.goals):
+                self.seq += 1
+                goals.append(f"{self.seq}\t{line}\t{outcome}\t{_text(words)}\t{status}\t{position}")
+        answers = self.buffers["import_answer"]
+        for measure_id, answer in row.answers:
+            self.seq += 1
+            answers.append(f"{self.seq}\t{line}\t{measure_id}\t{answer}")
+        self.lines += 1
+        if self.lines % self.batch_size == 0:
+            self.flush()
+
+    def add_people(self, plan: _Plan) -> None:
+        """The file's subjects, in the order the file first names them."""
+        people = self.buffers["import_person"]
+        for seq, ((partnership_id, ref), subject) in enumerate(plan.subjects.items()):
+            people.append(
+                f"{seq}\t{partnership_id}\t{_text(ref)}\t{subject.client_group_id}\t"
+                f"{_flag(subject.is_carer)}"
+            )
+            if len(people) >= self.batch_size:
+                self.flush()
+
+    def flush(self) -> None:
+        for name, rows in self.buffers.items():
+            if rows:
+                self.cursor.copy_expert(f"COPY {name} ({_COPIED[name]}) FROM STDIN", _Lines(rows))
+                rows.clear()
+
+
+def _table(model: type[Model]) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def _insert_select(
+    model: type[Model], given: Sequence[str], values: str, rest: str, *, now: datetime
+) -> tuple[str, list[Any]]:
+    """``INSERT INTO <model> (<given>, <other columns>) SELECT <values>, <their defaults>
+    <rest>`` and the parameters for the defaults, which follow any in ``values``: the other
+    columns get what ``bulk_create`` would give them."""
+    quote = connection.ops.quote_name
+    meta = model._meta
+    defaults = column_defaults(model, given, now=now)
+    columns = [quote(meta.get_field(name).column) for name in given]
+    columns += [quote(f.column) for f, _ in defaults]
+    selected = [values, *(f"CAST(%s AS {f.cast_db_type(connection)})" for f, _ in defaults)]
+    sql = f"INSERT INTO {_table(model)} ({', '.join(columns)}) SELECT {', '.join(selected)} {rest}"
+    return sql, [value for _, value in defaults]
+
+
+def _write(cursor: Any, *, by_id: int | None, reason: str) -> tuple[int, int, int]:
+    """Write the real tables from the staging tables; ``(created, updated, people created)``."""
+    now = timezone.now()
+    person, conversation = _table(Person), _table(Conversation)
+    record, measure_answer = _table(OutcomeRecord), _table(MeasureAnswer)
+    through = _table(OutcomeRecord.barriers.through)
+    # Temporary tables are never analysed by autovacuum; without statistics the planner
+    # joins them with nested loops, which grows with the square of the file.
+    for name in _COPIED:
+        cursor.execute(f"ANALYZE {name}")
+
+    # People the file introduces, in the order it names them; known people become carers.
+    sql, params = _insert_select(
+        Person,
+        ["partnership", "ref", "client_group", "is_carer"],
+        "s.partnership_id, s.ref, s.client_group_id, s.is_carer",
+        "FROM import_person s "
+        f"WHERE NOT EXISTS (SELECT FROM {person} p WHERE p.partnership_id = s.partnership_id "
+        "AND p.ref = s.ref) ORDER BY s.seq",
+        now=now,
+    )
+    cursor.execute(sql, params)
+    people_created = cursor.rowcount
+    cursor.execute(
+        f"UPDATE {person} p SET is_carer = true, updated_at = %s FROM import_person s "
+        "WHERE p.partnership_id = s.partnership_id AND p.ref = s.ref AND s.is_carer "
+        "AND NOT p.is_carer",
+        [now],
+    )
+    cursor.execute(
+        f"UPDATE import_conversation s SET subject_id = p.id FROM {person} p "
+        "WHERE p.partnership_id = s.partnership_id AND p.ref = s.ref"
+    )
+    cursor.execute(
+        f"UPDATE import_conversation s SET conversation_id = c.id, held_before = c.date_held "
+        f"FROM {conversation} c "
+        "WHERE c.partnership_id = s.partnership_id AND c.external_id = s.external_id"
+    )
+    cursor.execute("UPDATE import_conversation SET is_new = conversation_id IS NULL")
+    cursor.execute("ANALYZE import_conversation")
+
+    # Conversations already held: the file's fields, revision up by one, content replaced.
+    cursor.execute(
+        f"UPDATE {conversation} c SET subject_id = s.subject_id, subject_role = s.role, "
+        "team_id = s.team_id, type = s.type, framework_version_id = s.version_id, "
+        "date_held = s.date_held, interviewer = s.interviewer, status = s.status, "
+        "completed_at = s.completed_at, review_due = COALESCE(s.review_due, c.review_due), "
+        "updated_at = %s, updated_by_id = %s, revision = c.revision + 1 "
+        "FROM import_conversation s WHERE c.id = s.conversation_id AND NOT s.is_new",
+        [now, by_id],
+    )
+    updated = cursor.rowcount
+    # New conversations, in line order.
+    sql, params = _insert_select(
+        Conversation,
+        [
+            "partnership",
+            "external_id",
+            "subject",
+            "subject_role",
+            "team",
+            "type",
+            "framework_version",
+            "date_held",
+            "interviewer",
+            "status",
+            "completed_at",
+            "review_due",
+            "created_by",
+            "updated_by",
+        ],
+        "s.partnership_id, s.external_id, s.subject_id, s.role, s.team_id, s.type, "
+        "s.version_id, s.date_held, s.interviewer, s.status, s.completed_at, s.review_due, "
+        "CAST(%s AS bigint), CAST(%s AS bigint)",
+        "FROM import_conversation s WHERE s.is_new "
+        "ORDER BY s.line RETURNING id, partnership_id, external_id",
+        now=now,
+    )
+    cursor.execute(
+        f"WITH made AS ({sql}) UPDATE import_conversation s SET conversation_id = made.id "
+        "FROM made WHERE s.partnership_id = made.partnership_id "
+        "AND s.external_id = made.external_id",
+        [by_id, by_id, *params],
+    )
+    created = cursor.rowcount
+
+    # Outcome records. An updated conversation keeps (and updates in place, when the file
+    # changes it) the record of each outcome the file still lists and loses the others: the
+    # same rows as replacing them all, without a foreign-key check for every one.
+    cursor.execute(
+        f"INSERT INTO import_gone_record (record_id) SELECT r.id FROM {record} r "
+        "JOIN import_conversation s ON r.conversation_id = s.conversation_id "
+        "WHERE NOT s.is_new AND NOT EXISTS (SELECT FROM import_record i "
+        "WHERE i.line = s.line AND i.outcome_id = r.outcome_id)"
+    )
+    for table, column in (
+        (through, "outcomerecord_id"),
+        (_table(Action), "record_id"),
+        (_table(Goal), "record_id"),
+        (record, "id"),
+    ):
+        cursor.execute(
+            f"DELETE FROM {table} t USING import_gone_record g WHERE t.{column} = g.record_id"
+        )
+    cursor.execute(
+        "INSERT INTO import_made_record (record_id, line, outcome_id, kept) "
+        f"SELECT r.id, s.line, r.outcome_id, true FROM import_conversation s JOIN {record} r "
+        "ON r.conversation_id = s.conversation_id WHERE NOT s.is_new"
+    )
+    cursor.execute("ANALYZE import_made_record")
+    fields = "matters, words, status, practitioner_status, helping, barrier_words"
+    cursor.execute(
+        f"UPDATE {record} r SET ({fields}) = (i.matters, i.words, i.status, "
+        "i.practitioner_status, i.helping, i.barrier_words) "
+        "FROM import_made_record m JOIN import_record i "
+        "ON i.line = m.line AND i.outcome_id = m.outcome_id "
+        f"WHERE r.id = m.record_id AND ({', '.join(f'r.{f}' for f in fields.split(', '))}) "
+        "IS DISTINCT FROM (i.matters, i.words, i.status, i.practitioner_status, i.helping, "
+        "i.barrier_words)"
+    )
+    sql, params = _insert_select(
+        OutcomeRecord,
+        [
+            "conversation",
+            "outcome",
+            "matters",
+            "words",
+            "status",
+            "practitioner_status",
+            "helping",
+            "barrier_words",
+        ],
+        "s.conversation_id, r.outcome_id, r.matters, r.words, r.status, "
+        "r.practitioner_status, r.helping, r.barrier_words",
+        "FROM import_record r JOIN import_conversation s ON s.line = r.line "
+        # Kept records are all of updated conversations: a new one has none.
+        "WHERE NOT EXISTS (SELECT FROM import_made_record m "
+        "WHERE m.line = r.line AND m.outcome_id = r.outcome_id) ORDER BY r.seq "
+        "RETURNING id, conversation_id, outcome_id",
+        now=now,
+    )
+    cursor.execute(
+        f"WITH made AS ({sql}) "
+        "INSERT INTO import_made_record (record_id, line, outcome_id, kept) "
+        "SELECT made.id, s.line, made.outcome_id, false FROM made "
+        "JOIN import_conversation s ON s.conversation_id = made.conversation_id",
+        params,
+    )
+    cursor.execute("ANALYZE import_made_record")
+
+    # Barriers: a kept record loses those the file no longer gives and gains the new ones.
+    cursor.execute(
+        f"DELETE FROM {through} t USING import_made_record m "
+        "WHERE m.kept AND t.outcomerecord_id = m.record_id AND NOT EXISTS "
+        "(SELECT FROM import_barrier b WHERE b.line = m.line AND b.outcome_id = m.outcome_id "
+        "AND b.barrier_id = t.barriercode_id)"
+    )
+    sql, params = _insert_select(
+        OutcomeRecord.barriers.through,
+        ["outcomerecord", "barriercode"],
+        "m.record_id, b.barrier_id",
+        "FROM import_barrier b JOIN import_made_record m "
+        "ON m.line = b.line AND m.outcome_id = b.outcome_id "
+        f"WHERE NOT m.kept OR NOT EXISTS (SELECT FROM {through} t "
+        "WHERE t.outcomerecord_id = m.record_id AND t.barriercode_id = b.barrier_id) "
+        "ORDER BY b.seq",
+        now=now,
+    )
+    cursor.execute(sql, params)
+
+    # Actions and goals of kept records are replaced (the file holds at most one action a
+    # record, and goals in order).
+    for table in (_table(Action), _table(Goal)):
+        cursor.execute(
+            f"DELETE FROM {table} t USING import_made_record m "
+            "WHERE m.kept AND t.record_id = m.record_id"
+        )
+    sql, params = _insert_select(
+        Action,
+        ["record", "what"],
+        "m.record_id, r.actions",
+        "FROM import_record r JOIN import_made_record m "
+        "ON m.line = r.line AND m.outcome_id = r.outcome_id WHERE r.actions IS NOT NULL "
+        "ORDER BY r.seq",
+        now=now,
+    )
+    cursor.execute(sql, params)
+    sql, params = _insert_select(
+        Goal,
+        ["record", "words", "status", "order"],
+        "m.record_id, g.words, g.status, g.position",
+        "FROM import_goal g "
+        "JOIN import_made_record m ON m.line = g.line AND m.outcome_id = g.outcome_id "
+        "ORDER BY g.seq",
+        now=now,
+    )
+    cursor.execute(sql, params)
+
+    # Measure answers: those the file no longer gives go, changed ones change, new ones come.
+    cursor.execute(
+        f"DELETE FROM {measure_answer} a USING import_conversation s "
+        "WHERE a.conversation_id = s.conversation_id AND NOT s.is_new AND NOT EXISTS "
+        "(SELECT FROM import_answer i WHERE i.line = s.line AND i.measure_id = a.measure_id)"
+    )
+    cursor.execute(
+        f"UPDATE {measure_answer} a SET answer = i.answer "
+        "FROM import_answer i JOIN import_conversation s ON s.line = i.line "
+        "WHERE NOT s.is_new AND a.conversation_id = s.conversation_id "
+        "AND a.measure_id = i.measure_id AND a.answer <> i.answer"
+    )
+    sql, params = _insert_select(
+        MeasureAnswer,
+        ["conversation", "measure", "answer"],
+        "s.conversation_id, a.measure_id, a.answer",
+        "FROM import_answer a JOIN import_conversation s ON s.line = a.line "
+        f"WHERE s.is_new OR NOT EXISTS (SELECT FROM {measure_answer} x "
+        "WHERE x.conversation_id = s.conversation_id AND x.measure_id = a.measure_id) "
+        "ORDER BY a.seq",
+        now=now,
+    )
+    cursor.execute(sql, params)
+
+    # Every subject allocated to the conversation's team; carers linked (links only added).
+    sql, params = _insert_select(
+        Person.teams.through,
+        ["person", "team"],
+        "DISTINCT s.subject_id, s.team_id",
+        "FROM import_conversation s ORDER BY 1, 2 ON CONFLICT DO NOTHING",
+        now=now,
+    )
+    cursor.execute(sql, params)
+    sql, params = _insert_select(
+        Person.cares_for.through,
+        ["from_person", "to_person"],
+        "DISTINCT s.subject_id, p.id",
+        f"FROM import_conversation s JOIN {person} p "
+        "ON p.partnership_id = s.partnership_id AND p.ref = s.cared_for_ref ORDER BY 1, 2 "
+        "ON CONFLICT DO NOTHING",
+        now=now,
+    )
+    cursor.execute(sql, params)
+
+    # One audit event per conversation, in line order.
+    sql, params = _insert_select(
+        AuditEvent,
+        ["user", "action", "person", "conversation", "reason", "changes"],
+        "CAST(%s AS integer), CAST(%s AS varchar), s.subject_id, s.conversation_id, "
+        "CAST(%s AS text), CASE WHEN s.is_new THEN CAST(%s AS jsonb) ELSE CAST(%s AS jsonb) END",
+        "FROM import_conversation s ORDER BY s.line",
+        now=now,
+    )
+    cursor.execute(
+        sql,
+        [
+            by_id,
+            AuditAction.IMPORTED.value,
+            reason,
+            '{"import": [null, "created"]}',
+            '{"import": [null, "updated"]}',
+            *params,
+        ],
+    )
+    return created, updated, people_created
+
+
+def _analyze(tables: Iterable[str]) -> None:
+    with connection.cursor() as cursor:
+        for table in tables:
+            cursor.execute(f"ANALYZE {table}")
+
+
+_WRITTEN: list[type[Model]] = [
+    Person,
+    Person.teams.through,
+    Person.cares_for.through,
+    Conversation,
+    OutcomeRecord,
+    OutcomeRecord.barriers.through,
+    Action,
+    Goal,
+    MeasureAnswer,
+    AuditEvent,
+]
+
+
+def conversations_copy(
+    lines: Iterable[str], *, batch_size: int, by: Any, reason: str
+) -> tuple[ImportResult, Changes]:
+    """Check every line while staging it, then write (PostgreSQL only), in the caller's
+    transaction. Raises ``ConversationImportError`` when any line is bad: the staging tables
+    go with the rolled-back transaction, and nothing else was written."""
+    by_id = getattr(by, "pk", None)
+    with connection.cursor() as cursor:
+        for name, columns in _STAGING.items():
+            cursor.execute(f"CREATE TEMPORARY TABLE {name} ({columns}) ON COMMIT DROP")
+        stager = _Stager(cursor, batch_size=batch_size)
+        check = conversations_check(lines, on_row=stager.add)
+        if check.problems:
+            raise ConversationImportError(check.problems)
+        assert check._plan is not None
+        stager.add_people(check._plan)
+        stager.flush()
+        created, updated, people_created = _write(cursor, by_id=by_id, reason=reason)
+        cursor.execute(
+            "SELECT partnership_id, date_held FROM import_conversation UNION "
+            "SELECT partnership_id, held_before FROM import_conversation "
+            "WHERE held_before IS NOT NULL"
+        )
+        changes: Changes = set(cursor.fetchall())
+        cursor.execute(f"DROP TABLE {', '.join(_STAGING)}")
+    tables = [_table(model) for model in _WRITTEN]
+    transaction.on_commit(lambda: _analyze(tables))
+    return ImportResult(created=created, updated=updated, people_created=people_created), changes
