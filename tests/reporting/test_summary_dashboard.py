@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import json
 
 import pytest
 from django.db import transaction
@@ -156,3 +157,32 @@ def test_a_bulk_write_that_sends_the_signal_changes_the_figures_at_once(lead_cli
         )
 
     assert figures(lead_client)["NM1"] == ("0", "1")
+
+
+def test_importing_into_a_closed_quarter_changes_the_figures_at_once(lead_client, team, person):
+    """The JSON Lines import writes in bulk (COPY on PostgreSQL): a new conversation held in a
+    closed quarter, then the same line again with another answer, each show at once."""
+    from conversations.services.exchange import conversations_import
+    from tests.conversations.test_exchange import user_line
+
+    before = figures(lead_client)
+    assert CountSummary.objects.filter(partnership=team.partnership, built=True).exists()
+    line = user_line(
+        team=team.code,
+        partnership=team.partnership.code,
+        date=HELD.isoformat(),
+        completed_at=f"{HELD.isoformat()}T15:00:00Z",
+        measures={"NM1": "yes"},
+    )
+
+    conversations_import([json.dumps(line)])
+    imported = figures(lead_client)
+    conversations_import([json.dumps({**line, "measures": {"NM1": "no"}})])
+    updated = figures(lead_client)
+
+    def nm1(rows):
+        numerator, denominator = rows.get("NM1", ("0", "0"))
+        return int(numerator or 0), int(denominator or 0)
+
+    assert nm1(imported) == (nm1(before)[0] + 1, nm1(before)[1] + 1)
+    assert nm1(updated) == (nm1(before)[0], nm1(before)[1] + 1)
