@@ -5,6 +5,7 @@ writes that change them; rebuilt on read."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 
 import pandas as pd
 import pytest
@@ -188,8 +189,11 @@ def apply(change: str, conversation: Conversation, groups) -> None:
         person.save()
 
 
+# Each example builds up to ten conversations and compares every scope, period and breakdown
+# (hundreds of counts), about ten seconds a time: ten keep `make test` within its budget; set
+# SUMMARY_EXAMPLES for a longer search (e.g. 200 before changing reporting.summary).
 @settings(
-    max_examples=20,
+    max_examples=int(os.environ.get("SUMMARY_EXAMPLES", "10")),
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
