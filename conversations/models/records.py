@@ -240,6 +240,13 @@ class Conversation(models.Model):
             models.Index(fields=["subject", "date_held"], name="conv_subject_date"),
             models.Index(fields=["partnership", "status", "date_held"], name="conv_scope_date"),
             models.Index(fields=["team", "status", "date_held"], name="conv_team_date"),
+            # "Has this person had a review?" (coverage, caseload): a probe per person that
+            # touches signed-off reviews only.
+            models.Index(
+                fields=["subject", "date_held"],
+                name="conv_subject_review",
+                condition=models.Q(status="completed", type="review"),
+            ),
         ]
 
     def __str__(self) -> str:
