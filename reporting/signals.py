@@ -20,7 +20,6 @@ from django.dispatch import receiver
 from conversations.models import Conversation, MeasureAnswer, OutcomeRecord, Person
 from conversations.signals import conversations_changed
 from frameworks.models import BarrierCode, Measure
-from reporting.summary import summaries_all_stale, summaries_stale
 
 BARRIERS = OutcomeRecord.barriers.through
 
@@ -38,6 +37,10 @@ def _keys_of(conversations: QuerySet) -> list[tuple[int, date]]:
 
 
 def _stale(keys) -> None:
+    # Imported here: reporting.summary brings pandas, which setting Django up (every command)
+    # should not pay for; the WSGI start loads it for the site (outcomes_site/wsgi.py).
+    from reporting.summary import summaries_stale
+
     summaries_stale(changes=[(partnership_id, _day(day)) for partnership_id, day in keys])
 
 
@@ -155,4 +158,6 @@ def measure_before_save(sender, instance: Measure, **kwargs) -> None:
 def measure_saved(sender, instance: Measure, **kwargs) -> None:
     if getattr(instance, "_summary_population_changed", False):
         instance._summary_population_changed = False
+        from reporting.summary import summaries_all_stale
+
         summaries_all_stale()

@@ -100,8 +100,9 @@ def summaries_stale(*, changes: Iterable[tuple[int, date]]) -> int:
     today = _today()
     keys: set[tuple[int, str]] = set()
     for partnership_id, day in changes:
-        if partnership_id is None or day is None:
-            continue
+        if partnership_id is None or day is None or day > today:
+            continue  # a period holding a day still to come is not over (nor, for a draft
+            # dated in year 9999, can its end be worked out)
         for period in periods_of(day):
             if period.last_day <= today:
                 keys.add((partnership_id, str(period)))
