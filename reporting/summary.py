@@ -538,10 +538,15 @@ def closed_periods_held(partnership: Partnership, *, today: date) -> list[Period
     ]
 
 
-def summaries_rebuild(*, partnerships: Iterable[Partnership] | None = None) -> list[Rebuilt]:
+def summaries_rebuild(
+    *, partnerships: Iterable[Partnership] | None = None, stale_only: bool = False
+) -> list[Rebuilt]:
     """Rebuild the summaries of every period that is over and holds conversations, for each
     partnership (all by default), and remove summaries of periods that hold none. Idempotent:
-    a second run keeps the same counts. Each chunk of periods is a transaction of its own."""
+    a second run keeps the same counts. Each chunk of periods is a transaction of its own.
+
+    ``stale_only``: only the periods whose summary is missing or marked stale (what the next
+    reader would otherwise rebuild), e.g. every few minutes from a scheduler."""
     today = _today()
     done = []
     for partnership in partnerships or Partnership.objects.order_by("code"):
@@ -551,11 +556,18 @@ def summaries_rebuild(*, partnerships: Iterable[Partnership] | None = None) -> l
             CountSummary.objects.filter(partnership=partnership).exclude(period__in=labels).delete()
         )
         removed = deleted.get(CountSummary._meta.label, 0)
+        if stale_only:
+            built = set(
+                CountSummary.objects.filter(partnership=partnership, built=True).values_list(
+                    "period", flat=True
+                )
+            )
+            periods = [p for p in periods if str(p) not in built]
         quarters = [p for p in periods if p.is_quarter]
         years = [p for p in periods if not p.is_quarter]
         for group in (quarters, years):
             for start in range(0, len(group), CHUNK):
                 with transaction.atomic():
-                    _build(partnership, group[start : start + CHUNK], force=True)
+                    _build(partnership, group[start : start + CHUNK], force=not stale_only)
         done.append(Rebuilt(partnership.code, len(quarters), len(years), removed))
     return done

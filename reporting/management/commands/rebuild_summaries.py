@@ -15,15 +15,21 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--partnership", help="Only this partnership's code, e.g. ORK")
+        parser.add_argument(
+            "--stale",
+            action="store_true",
+            help="Only summaries that are missing or marked stale by a change since they were "
+            "built (quick; suits a scheduler every few minutes)",
+        )
 
-    def handle(self, *args, partnership: str | None = None, **options) -> None:
+    def handle(self, *args, partnership: str | None = None, stale: bool = False, **options) -> None:
         chosen = None
         if partnership:
             chosen = list(Partnership.objects.filter(code=partnership))
             if not chosen:
                 raise CommandError(f"No partnership with code {partnership!r}")
         started = time.perf_counter()
-        done = summaries_rebuild(partnerships=chosen)
+        done = summaries_rebuild(partnerships=chosen, stale_only=stale)
         for rebuilt in done:
             self.stdout.write(
                 f"{rebuilt.partnership}: {rebuilt.quarters} quarters and {rebuilt.years} "
