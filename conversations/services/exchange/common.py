@@ -82,3 +82,22 @@ def column_defaults(
                 raise ValueError(f"{meta.label}.{f.name} has no default: give it a value")
         found.append((f, f.get_db_prep_save(value, connection)))
     return found
+
+
+# The conversation columns an import writes, in the order both writers give them.
+CONVERSATION_COLUMNS = [
+    "partnership",
+    "external_id",
+    "subject",
+    "subject_role",
+    "team",
+    "type",
+    "framework_version",
+    "date_held",
+    "interviewer",
+    "status",
+    "completed_at",
+    "review_due",
+    "created_by",
+    "updated_by",
+]

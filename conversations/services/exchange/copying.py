@@ -39,6 +39,7 @@ from conversations.models import (
 )
 from conversations.services.exchange.checking import _Plan, _Row, conversations_check
 from conversations.services.exchange.common import (
+    CONVERSATION_COLUMNS,
     Changes,
     ConversationImportError,
     ImportResult,
@@ -294,22 +295,7 @@ def _write(cursor: Any, *, by_id: int | None, reason: str) -> tuple[int, int, in
     # New conversations, in line order.
     sql, params = _insert_select(
         Conversation,
-        [
-            "partnership",
-            "external_id",
-            "subject",
-            "subject_role",
-            "team",
-            "type",
-            "framework_version",
-            "date_held",
-            "interviewer",
-            "status",
-            "completed_at",
-            "review_due",
-            "created_by",
-            "updated_by",
-        ],
+        CONVERSATION_COLUMNS,
         "s.partnership_id, s.external_id, s.subject_id, s.role, s.team_id, s.type, "
         "s.version_id, s.date_held, s.interviewer, s.status, s.completed_at, s.review_due, "
         "CAST(%s AS bigint), CAST(%s AS bigint)",

@@ -30,6 +30,7 @@ from conversations.services.exchange.checking import (
 )
 from conversations.services.exchange.common import (
     _IN_CHUNK,
+    CONVERSATION_COLUMNS,
     Changes,
     ImportResult,
     _chunks,
@@ -195,22 +196,6 @@ class _Inserter:
                 cursor.execute(sql, params)
 
 
-_CONVERSATION_COLUMNS = [
-    "partnership",
-    "external_id",
-    "subject",
-    "subject_role",
-    "team",
-    "type",
-    "framework_version",
-    "date_held",
-    "interviewer",
-    "status",
-    "completed_at",
-    "review_due",
-    "created_by",
-    "updated_by",
-]
 _RECORD_COLUMNS = [
     "conversation",
     "outcome",
@@ -286,7 +271,7 @@ def _write_batch(
         _delete_content([c.pk for c in updated])
     new_rows = [row for row, key in zip(rows, keys, strict=True) if key not in existing]
     if new_rows:
-        _Inserter(Conversation, _CONVERSATION_COLUMNS, now=now).insert(
+        _Inserter(Conversation, CONVERSATION_COLUMNS, now=now).insert(
             (
                 row.partnership_id,
                 row.external_id,
