@@ -98,6 +98,11 @@ def test_a_deliberate_save_clears_what_the_browser_kept(page, site, draft):
     assert "Saved with the button." in stored
     assert words(draft, "feeling_safe") == "Saved with the button."
     expect(page.locator("#autosave-alert")).to_be_hidden()
+    # The page after the save is drawn before its script runs: wait (up to 5 s) for the script
+    # to remove what was kept, rather than reading the storage at the first instant.
+    page.wait_for_function(
+        "k => localStorage.getItem(k) === null", arg=storage_key(draft), timeout=5000
+    )
     assert page.evaluate("k => localStorage.getItem(k)", storage_key(draft)) is None
 
 
