@@ -126,14 +126,17 @@ def barrier_code_deleted(sender, instance: BarrierCode, **kwargs) -> None:
     _stale(_keys_of(Conversation.objects.filter(pk__in=records)))
 
 
+def _changed(instance, field: str) -> bool:
+    """Whether saving ``instance`` changes ``field`` of its stored row (never for a new one)."""
+    if not instance.pk:
+        return False
+    stored = list(type(instance).objects.filter(pk=instance.pk).values_list(field, flat=True))
+    return bool(stored) and stored[0] != getattr(instance, field)
+
+
 @receiver(pre_save, sender=Person, dispatch_uid="summaries_person_before")
 def person_before_save(sender, instance: Person, **kwargs) -> None:
-    stored = (
-        Person.objects.filter(pk=instance.pk).values_list("client_group_id", flat=True).first()
-        if instance.pk
-        else None
-    )
-    instance._summary_group_changed = stored is not None and stored != instance.client_group_id
+    instance._summary_group_changed = _changed(instance, "client_group_id")
 
 
 @receiver(post_save, sender=Person, dispatch_uid="summaries_person_saved")
@@ -146,12 +149,7 @@ def person_saved(sender, instance: Person, **kwargs) -> None:
 
 @receiver(pre_save, sender=Measure, dispatch_uid="summaries_measure_before")
 def measure_before_save(sender, instance: Measure, **kwargs) -> None:
-    stored = (
-        Measure.objects.filter(pk=instance.pk).values_list("population", flat=True).first()
-        if instance.pk
-        else None
-    )
-    instance._summary_population_changed = stored is not None and stored != instance.population
+    instance._summary_population_changed = _changed(instance, "population")
 
 
 @receiver(post_save, sender=Measure, dispatch_uid="summaries_measure_saved")
