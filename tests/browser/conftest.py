@@ -32,6 +32,15 @@ def browser_type_launch_args(browser_type_launch_args):
     }
 
 
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    """Bootstrap scrolls smoothly unless the person asks for reduced motion. On a loaded machine a
+    focus scroll still running moved "Save and sign off…" between Playwright's press and release,
+    so the click landed on the form instead (seen in CI). Every context asks for reduced motion:
+    pass these to `browser.new_context` too."""
+    return {**browser_context_args, "reduced_motion": "reduce"}
+
+
 @pytest.fixture
 def site(live_server, transactional_db):
     """The live site with the frameworks loaded: a transactional test database is flushed

@@ -316,14 +316,18 @@ ROLES = {
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_every_page_reflows_and_has_no_axe_violations(role: str, browser: Browser, demo_site):
+def test_every_page_reflows_and_has_no_axe_violations(
+    role: str, browser: Browser, browser_context_args, demo_site
+):
     if role not in ("anonymous", "admin"):  # neither can open a conversation
         seed_conversations(count=DEMO_CONVERSATIONS)
     assert Team.objects.filter(code="LOCHARD-N").exists()
     assert Target.objects.exists()
     visits = _pages_for(role)
     assert ROLES[role] <= {visit.name for visit in visits}, role
-    context = browser.new_context(viewport={"width": WIDTHS[-1], "height": HEIGHT})
+    context = browser.new_context(
+        **{**browser_context_args, "viewport": {"width": WIDTHS[-1], "height": HEIGHT}}
+    )
     page = context.new_page()
     try:
         if role != "anonymous":

@@ -159,13 +159,13 @@ def test_autosave_keeps_every_word_when_the_tab_is_closed(context, demo_site):
     )
 
 
-def test_a_conflict_is_shown_not_lost(browser, page, demo_site):
+def test_a_conflict_is_shown_not_lost(browser, browser_context_args, page, demo_site):
     log_in(page, demo_site.url, "practitioner", DEMO_PASSWORD)
     open_person(page, demo_site.url, "N-0003")
     start(page, type_label="Assessment", date="2026-05-06")
     record_url = page.url
 
-    leader_context = browser.new_context()
+    leader_context = browser.new_context(**browser_context_args)
     leader = leader_context.new_page()
     log_in(leader, demo_site.url, "teamleader", DEMO_PASSWORD)
     leader.goto(record_url)
@@ -202,7 +202,9 @@ def test_a_conflict_is_shown_not_lost(browser, page, demo_site):
     leader_context.close()
 
 
-def test_team_leader_reopens_with_a_reason_and_the_history_shows_it(browser, page, demo_site):
+def test_team_leader_reopens_with_a_reason_and_the_history_shows_it(
+    browser, browser_context_args, page, demo_site
+):
     log_in(page, demo_site.url, "practitioner", DEMO_PASSWORD)
     open_person(page, demo_site.url, "N-0004")
     start(page, type_label="Review", date="2026-06-10")
@@ -211,7 +213,7 @@ def test_team_leader_reopens_with_a_reason_and_the_history_shows_it(browser, pag
     conversation_url = page.url
     expect(page.get_by_role("link", name="Reopen…")).to_have_count(0)
 
-    leader_context = browser.new_context()
+    leader_context = browser.new_context(**browser_context_args)
     leader = leader_context.new_page()
     log_in(leader, demo_site.url, "teamleader", DEMO_PASSWORD)
     leader.goto(conversation_url)

@@ -296,8 +296,10 @@ def test_a_goal_round_trips(page: Page, demo_site, review):
     ]
 
 
-def test_without_javascript_the_buttons_save_and_come_back_to_the_card(browser, demo_site, review):
-    context = browser.new_context(java_script_enabled=False)
+def test_without_javascript_the_buttons_save_and_come_back_to_the_card(
+    browser, browser_context_args, demo_site, review
+):
+    context = browser.new_context(**browser_context_args, java_script_enabled=False)
     page = context.new_page()
     page.set_default_timeout(20_000)
     log_in(page, demo_site.url, "practitioner", DEMO_PASSWORD)
