@@ -33,6 +33,8 @@ from frameworks.dates import is_plausible, validate_date_held
 from frameworks.models import FrameworkVersion, Role
 
 STATUS_CHOICES = [("", "Not yet rated"), *OutcomeStatus.choices]
+# Posted by a recording page that offers themes; without it stored themes are kept.
+THEMES_OFFERED = "themes-offered"
 
 
 class DateInput(forms.DateInput):
@@ -95,10 +97,21 @@ class OutcomeForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+    themes = forms.MultipleChoiceField(
+        label="Themes in what the person said",
+        required=False,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+    )
 
-    def __init__(self, *args, barrier_choices, is_review: bool, **kwargs) -> None:
+    def __init__(self, *args, barrier_choices, theme_choices=(), is_review: bool, **kwargs) -> None:
+        """``theme_choices``: the partnership's themes in use, plus any retired theme these
+        words are already coded with; none (no codebook) leaves the field off the page."""
         super().__init__(*args, **kwargs)
         self.fields["barriers"].choices = barrier_choices
+        if theme_choices:
+            self.fields["themes"].choices = theme_choices
+        else:
+            del self.fields["themes"]
         if not is_review:
             self.fields["status"].label = "How things are now (optional)"
 
@@ -112,6 +125,7 @@ class OutcomeForm(forms.Form):
             helping=data["helping"].strip(),
             barriers=list(data["barriers"]),
             barrier_words=data["barrier_words"].strip(),
+            themes=list(data["themes"]) if "themes" in data else None,
             actions=actions,
             goals=goals,
         )
@@ -191,22 +205,35 @@ class RecordingForms:
         conversation: Conversation,
         *,
         barrier_choices,
+        themes=(),
         data=None,
         more_actions: str = "",
         more_goals: str = "",
     ) -> None:
-        """``more_actions`` / ``more_goals``: the outcome code whose card gets one more blank
+        """``themes``: the partnership's codebook, retired themes included. A page posted
+        without ``THEMES_OFFERED`` (opened before there was a codebook) keeps stored themes.
+        ``more_actions`` / ``more_goals``: the outcome code whose card gets one more blank
         action or goal row (the "add another" buttons when JavaScript is off)."""
         self.conversation = conversation
         is_review = conversation.type == ConversationType.REVIEW
         self.details = ConversationDetailsForm(data, instance=conversation, prefix="c")
+        self.themes_offered = bool(themes) and (data is None or THEMES_OFFERED in data)
+        self.themes_offered_name = THEMES_OFFERED
         self.outcomes = []
         for record in conversation.outcome_records.all():
             prefix = f"o-{record.outcome.code}"
+            coded = {theme.code for theme in record.themes.all()}
             form = OutcomeForm(
                 data,
                 prefix=prefix,
                 barrier_choices=barrier_choices,
+                theme_choices=[
+                    (theme.code, f"{theme.label} (retired)" if theme.is_retired else theme.label)
+                    for theme in themes
+                    if not theme.is_retired or theme.code in coded
+                ]
+                if self.themes_offered
+                else (),
                 is_review=is_review,
                 initial={
                     "matters": record.matters,
@@ -216,6 +243,7 @@ class RecordingForms:
                     "helping": record.helping,
                     "barriers": [b.code for b in record.barriers.all()],
                     "barrier_words": record.barrier_words,
+                    "themes": sorted(coded),
                 },
             )
             code = record.outcome.code

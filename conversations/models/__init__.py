@@ -15,6 +15,7 @@ from conversations.models.records import (
     OutcomeRecord,
     OutcomeStatus,
 )
+from conversations.models.themes import Theme
 
 __all__ = [
     "Action",
@@ -36,4 +37,5 @@ __all__ = [
     "StaffRole",
     "Target",
     "Team",
+    "Theme",
 ]

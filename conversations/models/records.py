@@ -289,6 +289,12 @@ class OutcomeRecord(models.Model):
         "frameworks.BarrierCode", blank=True, related_name="outcome_records"
     )
     barrier_words = models.TextField("what is getting in the way", blank=True)
+    themes = models.ManyToManyField(
+        "conversations.Theme",
+        blank=True,
+        related_name="outcome_records",
+        help_text="Themes of the partnership's codebook that the words of this outcome raise.",
+    )
 
     class Meta:
         ordering = ["outcome__order"]
@@ -397,6 +403,8 @@ class AuditAction(models.TextChoices):
     SIGN_IN_FAILED = "sign_in_failed", "Failed to sign in"
     LOCKED_OUT = "locked_out", "Locked out after failed sign-ins"
     ADMIN_VIEWED = "admin_viewed", "Read personal data in the admin"
+    THEME_CREATED = "theme_created", "Added a theme to the codebook"
+    THEME_CHANGED = "theme_changed", "Changed a theme of the codebook"
 
 
 class AuditEvent(models.Model):

@@ -32,6 +32,7 @@ from conversations.models import (
     OutcomeStatus,
     Person,
     Team,
+    Theme,
 )
 from conversations.models.records import BACKSTOP_REVIEW_MONTHS, add_months
 from conversations.selectors import drafts_of_kind
@@ -83,6 +84,8 @@ class OutcomeData:
     helping: str = ""
     barriers: list[str] = field(default_factory=list)
     barrier_words: str = ""
+    # Theme codes of the partnership's codebook; None: not given, keep what is stored.
+    themes: list[str] | None = None
     actions: list[ActionData] = field(default_factory=list)
     goals: list[GoalData] = field(default_factory=list)
 
@@ -260,6 +263,7 @@ def snapshot(conversation: Conversation) -> dict[str, object]:
         for name in RECORD_FIELDS:
             flat[f"outcome:{code}.{name}"] = getattr(record, name)
         flat[f"outcome:{code}.barriers"] = sorted(b.code for b in record.barriers.all())
+        flat[f"outcome:{code}.themes"] = sorted(t.code for t in record.themes.all())
         flat[f"outcome:{code}.actions"] = _action_text(record.actions.all())
         flat[f"outcome:{code}.goals"] = _goal_text(record.goals.all())
     for answer in conversation.measure_answers.all():
@@ -273,6 +277,8 @@ def data_snapshot(data: ConversationData) -> dict[str, object]:
         for name in RECORD_FIELDS:
             flat[f"outcome:{code}.{name}"] = getattr(outcome, name)
         flat[f"outcome:{code}.barriers"] = sorted(set(outcome.barriers))
+        if outcome.themes is not None:
+            flat[f"outcome:{code}.themes"] = sorted(set(outcome.themes))
         flat[f"outcome:{code}.actions"] = _action_text(outcome.actions)
         flat[f"outcome:{code}.goals"] = _goal_text(outcome.goals)
     for code, answer in data.answers.items():
@@ -295,6 +301,7 @@ def with_content(queryset):
             queryset=OutcomeRecord.objects.select_related("outcome__domain"),
         ),
         "outcome_records__barriers",
+        "outcome_records__themes",
         "outcome_records__actions",
         "outcome_records__goals",
         Prefetch("measure_answers", queryset=MeasureAnswer.objects.select_related("measure")),
@@ -385,11 +392,40 @@ def conversation_save(
             changed_answers.append(answer)
     if changed_answers:
         MeasureAnswer.objects.bulk_update(changed_answers, ["answer"])
+    _replace_themes(conversation=locked, data=data, changes=changes)
 
     locked.updated_by = by
     locked.save(update_fields=[*DETAIL_FIELDS, "updated_by", "updated_at"])
     _audit_change(conversation=locked, by=by, changes=changes)
     return locked
+
+
+def _replace_themes(*, conversation: Conversation, data: ConversationData, changes: dict) -> None:
+    """Code the words of each outcome whose themes changed. A code must be one of the
+    partnership's themes in use, or a retired one these words are already coded with."""
+    recoded = [
+        record
+        for record in conversation.outcome_records.all()
+        if f"outcome:{record.outcome.code}.themes" in changes
+    ]
+    if not recoded:
+        return
+    codebook = {
+        theme.code: theme for theme in Theme.objects.filter(partnership=conversation.partnership_id)
+    }
+    rows = []
+    for record in recoded:
+        coded = {theme.code for theme in record.themes.all()}
+        for code in sorted(set(data.outcomes[record.outcome.code].themes)):
+            theme = codebook.get(code)
+            if theme is None or (theme.is_retired and code not in coded):
+                raise ValidationError(
+                    f"“{code}” is not a theme in use in this partnership's codebook."
+                )
+            rows.append(OutcomeRecord.themes.through(outcomerecord_id=record.pk, theme=theme))
+    through = OutcomeRecord.themes.through
+    through.objects.filter(outcomerecord__in=recoded).delete()
+    through.objects.bulk_create(rows)
 
 
 def _audit_change(*, conversation: Conversation, by, changes: dict) -> None:
@@ -626,6 +662,7 @@ FIELD_LABELS = {
     "helping": "what is helping",
     "barriers": "barriers",
     "barrier_words": "barriers in words",
+    "themes": "themes",
     "actions": "actions agreed",
     "goals": "separate goals",
 }

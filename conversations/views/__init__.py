@@ -20,8 +20,20 @@ from conversations.views.recording import (
     conversation_reopen,
     conversation_start,
 )
+from conversations.views.themes import (
+    codebook,
+    codebook_adopt,
+    theme_create,
+    theme_edit,
+    theme_retire,
+)
 
 __all__ = [
+    "codebook",
+    "codebook_adopt",
+    "theme_create",
+    "theme_edit",
+    "theme_retire",
     "person_access",
     "conversation_autosave",
     "conversation_complete",
