@@ -30,6 +30,7 @@ from conversations.models import (
     Team,
 )
 from conversations.services.exchange import conversations_export, conversations_import
+from conversations.services.themes import codebook_adopt_starter
 from frameworks.models import ClientGroup, Measure
 from frameworks.periods import Period
 
@@ -200,6 +201,9 @@ def seed_organisation(*, today: date | None = None, seed: int = 2026) -> DemoSum
         carer.cares_for.add(cared_for)
         summary.carers += 1
     _seed_targets(partnerships["LOCHARD"], teams, today=today)
+    for partnership in partnerships.values():
+        # Each demo partnership starts from the starter codebook (idempotent on a re-seed).
+        codebook_adopt_starter(partnership=partnership)
     return summary
 
 

@@ -36,9 +36,7 @@ class Theme(models.Model):
     code = models.CharField(
         max_length=40,
         validators=[
-            RegexValidator(
-                r"^[a-z0-9_]+\Z", "Use lower-case letters, digits and underscores only."
-            )
+            RegexValidator(r"^[a-z0-9_]+\Z", "Use lower-case letters, digits and underscores only.")
         ],
         help_text="Lower-case letters, digits and underscores; it names the theme in files and "
         "never changes.",

@@ -296,6 +296,7 @@ def _conversation_data(conversation: Conversation) -> dict:
                 "helping": record.helping,
                 "barriers": sorted(b.code for b in record.barriers.all()),
                 "barrier_words": record.barrier_words,
+                "themes": [t.label for t in record.themes.all()],
                 "goals": [{"words": g.words, "status": g.status} for g in record.goals.all()],
                 "actions": [
                     {"what": a.what, "who": a.owner, "by": a.due} for a in record.actions.all()
@@ -322,7 +323,7 @@ def subject_access_data(*, person: Person) -> dict:
             Prefetch(
                 "outcome_records",
                 queryset=OutcomeRecord.objects.select_related("outcome").prefetch_related(
-                    "barriers", "goals", "actions"
+                    "barriers", "themes", "goals", "actions"
                 ),
             ),
         )

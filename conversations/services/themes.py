@@ -20,9 +20,12 @@ def _next_order(partnership: Partnership) -> int:
 
 
 @transaction.atomic
-def codebook_adopt_starter(*, partnership: Partnership, request: HttpRequest) -> list[Theme]:
+def codebook_adopt_starter(
+    *, partnership: Partnership, request: HttpRequest | None = None
+) -> list[Theme]:
     """Add the starter themes the codebook lacks (by code); idempotent. Themes already there,
-    retired or changed, are left as the partnership keeps them."""
+    retired or changed, are left as the partnership keeps them. Without a request (the demo
+    seed) the audit row names no user."""
     Partnership.objects.select_for_update().get(pk=partnership.pk)
     held = set(Theme.objects.filter(partnership=partnership).values_list("code", flat=True))
     order = _next_order(partnership)
