@@ -377,6 +377,14 @@ class StartConversationForm(forms.Form):
         initial=InterviewerKind.PRACTITIONER,
         widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
     )
+    cared_for = forms.ModelChoiceField(
+        label="About which person they care for",
+        queryset=Person.objects.none(),
+        required=False,
+        empty_label="Caring for more than one person",
+        help_text="For a conversation with them as an unpaid carer: it is shown beside that "
+        "person's own outcomes.",
+    )
     start_anyway = forms.BooleanField(
         label="Start a second draft of this kind anyway",
         required=False,
@@ -390,6 +398,13 @@ class StartConversationForm(forms.Form):
         roles = [Role.USER, Role.CARER] if person.is_carer else [Role.USER]
         self.fields["role"].choices = [(r, Role(r).label) for r in roles]
         self.fields["role"].initial = Role.CARER if person.is_carer else Role.USER
+        cared_for = person.cares_for.all() & Person.objects.visible_to(user)
+        if person.is_carer and cared_for.exists():
+            self.fields["cared_for"].queryset = cared_for.order_by("ref")
+            if cared_for.count() == 1:
+                self.fields["cared_for"].initial = cared_for.get()
+        else:
+            del self.fields["cared_for"]
         teams = Team.objects.worked_in_by(user).filter(people=person)
         self.fields["team"].queryset = teams
         if len(teams) == 1:
@@ -429,6 +444,9 @@ class StartConversationForm(forms.Form):
                 f"{version.title} is for {version.framework.get_role_display().lower()}s; "
                 f"choose the framework that matches who you are talking with.",
             )
+        if role != Role.CARER:
+            # Only a carer's conversation is about someone else.
+            cleaned["cared_for"] = None
         return cleaned
 
 

@@ -150,6 +150,16 @@ class Conversation(models.Model):
     )
     subject = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="conversations")
     subject_role = models.CharField("the person took part as", max_length=10, choices=Role.choices)
+    cared_for = models.ForeignKey(
+        Person,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="carer_conversations",
+        verbose_name="about the person they care for",
+        help_text="A carer's conversation: which of the people they care for it is about "
+        "(blank when it is about caring for more than one).",
+    )
     team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="conversations")
     practitioner = models.ForeignKey(
         settings.AUTH_USER_MODEL,

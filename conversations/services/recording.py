@@ -38,7 +38,7 @@ from conversations.models.records import BACKSTOP_REVIEW_MONTHS, add_months
 from conversations.selectors import drafts_of_kind
 from frameworks import dates
 from frameworks.equivalence import equivalence_graph
-from frameworks.models import BarrierCode, FrameworkVersion, Measure
+from frameworks.models import BarrierCode, FrameworkVersion, Measure, Role
 
 # Autosaves by the same person within this window are folded into one history entry.
 AUDIT_FOLD_WINDOW = timedelta(minutes=15)
@@ -153,6 +153,7 @@ def conversation_start(
     by,
     interviewer: str = "practitioner",
     allow_second_draft: bool = False,
+    cared_for: Person | None = None,
 ) -> Conversation:
     """Create a draft with a record for every outcome of the version and a (not yet answered)
     question for every national measure asked of the subject's role. A review follows the
@@ -165,6 +166,15 @@ def conversation_start(
     validate_date_held(date_held=date_held, subject=subject)
     if framework_version.framework.role != role:
         raise ValidationError("That framework is not for this kind of conversation.")
+    if cared_for is not None and (
+        role != Role.CARER or not subject.cares_for.filter(pk=cared_for.pk).exists()
+    ):
+        raise ValidationError(
+            {
+                "cared_for": "Choose one of the people this carer cares for, in a conversation "
+                "with them as a carer."
+            }
+        )
     if not allow_second_draft:
         # Lock the person so that two clicks on "Start" cannot both find no draft.
         Person.objects.select_for_update().filter(pk=subject.pk).first()
@@ -181,6 +191,7 @@ def conversation_start(
         partnership=subject.partnership,
         subject=subject,
         subject_role=role,
+        cared_for=cared_for,
         team=team,
         practitioner=by,
         type=type,
