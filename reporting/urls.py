@@ -1,4 +1,4 @@
-from reporting.views import audit, dashboard, drilldown, returns, targets
+from reporting.views import audit, dashboard, drilldown, returns, targets, themes
 
 app_name = "reporting"
 
@@ -8,4 +8,5 @@ urlpatterns = [
     *targets.urlpatterns,
     *returns.urlpatterns,
     *audit.urlpatterns,
+    *themes.urlpatterns,
 ]

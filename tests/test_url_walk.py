@@ -182,6 +182,8 @@ WALK: dict[str, Row] = {
         args=lambda world: {"pk": world.record.pk}, allowed=frozenset({"lead"})
     ),
     # The partnership's audit, for its lead (another partnership's lead gets their own).
+    "reporting:themes": Row(query=_east, allowed=READERS),
+    "reporting:themes-download": Row(query=_east, allowed=READERS),
     "reporting:audit-download": Row(query=lambda world: "period=2025-26", allowed=LEADS),
     # People of team East.
     "conversations:person-list": Row(

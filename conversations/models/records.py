@@ -415,6 +415,7 @@ class AuditAction(models.TextChoices):
     ADMIN_VIEWED = "admin_viewed", "Read personal data in the admin"
     THEME_CREATED = "theme_created", "Added a theme to the codebook"
     THEME_CHANGED = "theme_changed", "Changed a theme of the codebook"
+    VIEWED_THEMES = "viewed_themes", "Read the themes in people's words, with examples"
 
 
 class AuditEvent(models.Model):

@@ -174,6 +174,7 @@ def _reporting_pages(user, conversations) -> list[Visit]:
         *_drilldowns(conversations),
         Visit("targets", _url("reporting:targets")),
         Visit("themes", _url("conversations:codebook")),
+        Visit("themes report", _url("reporting:themes")),
     ]
     theme = Theme.objects.managed_by(user).order_by("pk").first()
     if theme is not None:
@@ -305,6 +306,7 @@ COMMON |= {"password change, errors"}
 COMMON |= {"two-step sign-in"}
 PEOPLE = {"people", "person", "person summary", "conversation", "conversation history"}
 REPORTS = {"dashboard", "drilldown", "drilldown, no records", "targets", "themes"}
+REPORTS |= {"themes report"}
 RECORDING = {"person edit", "person new", "conversation start", "draft", "recording", "sign-off"}
 RECORDING |= {"conflict"}
 RECORDING |= {"person new, errors"}
