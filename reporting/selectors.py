@@ -393,10 +393,10 @@ def figure_record_count(
     reader=None,
 ) -> int:
     """How many records ``records_behind_figure`` lists with the same arguments. For a
-    period that is over, read from the count summaries (``reporting.summary``, rebuilt first
-    when stale) if the reader may read every conversation of the scope, since the kept counts
-    know nothing of readers; otherwise, and for a figure the summaries do not keep, counted
-    live."""
+    period that is over, read from its count summary (``reporting.summary``) when that is
+    built and fresh and the reader may read every conversation of the scope, since the kept
+    counts know nothing of readers; otherwise, and for a figure the summaries do not keep,
+    counted live."""
     from reporting import summary
 
     if _reads_all_of(scope, reader):

@@ -461,14 +461,13 @@ def _kept_counts(
     model,
     keys: Sequence[str],
     only: str,
-    only_params: Sequence = (),
 ) -> list[tuple] | None:
     period = kept_period(first_day, last_day)
     if period is None:
         return None
-    rows = _summed_rows(scope, period, model, keys, only, only_params)
+    rows = _summed_rows(scope, period, model, keys, only)
     if rows is None and _built(scope.partnership, [period]):
-        rows = _summed_rows(scope, period, model, keys, only, only_params)
+        rows = _summed_rows(scope, period, model, keys, only)
     return rows
 
 
@@ -530,8 +529,10 @@ def figure_record_count(
     """How many outcome records make up a dashboard figure, from the summary: records
     carrying ``barrier_code`` (of the outcomes ``outcome_ids``, or of any outcome), or
     records of ``outcome_ids`` with ``status`` at review. None when the period is not over,
-    the summary could not be rebuilt, or the figure is not one the summary keeps (a status
-    and a barrier together, an outcome alone)."""
+    the figure is not one the summary keeps (a status and a barrier together, an outcome
+    alone), or the summary is missing or stale: that is not rebuilt here, since counting one
+    figure live takes tens of milliseconds and rebuilding a period seconds (the dashboard the
+    figure's link came from rebuilds it on its next read)."""
     if outcome_ids is not None:
         outcome_ids = sorted(outcome_ids)
         if not outcome_ids:
@@ -547,15 +548,10 @@ def figure_record_count(
         model, only, only_params = OutcomeCount, "r.status = %s", [status, *outcome_ids]
     else:
         return None
-    rows = _kept_counts(
-        scope,
-        period.first_day,
-        period.last_day,
-        model,
-        ["r.summary_id"],
-        only + of_outcomes,
-        only_params,
-    )
+    kept = kept_period(period.first_day, period.last_day)
+    if kept is None:
+        return None
+    rows = _summed_rows(scope, kept, model, ["r.summary_id"], only + of_outcomes, only_params)
     if rows is None:
         return None
     return sum(count for _, count in rows)
