@@ -51,6 +51,8 @@ TARGETS = 58
 QUERY_LIMIT = 20
 NAME_FRAGMENT = "kenz"  # Mackenzie: about one generated person in twenty
 BARRIER = "transport"
+OUTCOME = "feeling_safe"  # the drill-downs the dashboard links to: by outcome and status, and
+# by barrier within an outcome
 FRESH_WORKER_TIMEOUT = 600
 
 # Run in a new interpreter: import the WSGI module, then two requests through it.
@@ -295,6 +297,32 @@ def run(args: argparse.Namespace) -> list[dict]:
             f"drill-down by barrier {barrier.code!r}, lead ({where})",
             lead,
             url("reporting:drilldown", barrier=barrier.code, period=str(quarter)),
+        ),
+        Page(
+            f"drill-down by barrier {barrier.code!r} and outcome {OUTCOME!r}, lead ({where})",
+            lead,
+            url("reporting:drilldown", barrier=barrier.code, outcome=OUTCOME, period=str(quarter)),
+        ),
+        Page(
+            f"drill-down by outcome {OUTCOME!r} not achieved, lead ({where})",
+            lead,
+            url("reporting:drilldown", outcome=OUTCOME, status="not_achieved", period=str(quarter)),
+        ),
+        Page(
+            f"drill-down by barrier {barrier.code!r}, team leader ({team.code} {quarter})",
+            leader,
+            url("reporting:drilldown", barrier=barrier.code, team=team.code, period=str(quarter)),
+        ),
+        Page(
+            f"drill-down by outcome {OUTCOME!r} not achieved, team leader ({team.code} {quarter})",
+            leader,
+            url(
+                "reporting:drilldown",
+                outcome=OUTCOME,
+                status="not_achieved",
+                team=team.code,
+                period=str(quarter),
+            ),
         ),
         Page(f"dashboard, lead ({where})", lead, dashboard),
         Page(

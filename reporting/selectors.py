@@ -345,18 +345,27 @@ def records_behind_figure(
     ``reader``: a user; the records come only from conversations they may read.
 
     The conditions are on the joined conversation, so PostgreSQL walks the scope's
-    conversations of the period newest first (the ``conv_scope_date`` index) and stops at a
-    page; a barrier is a semi-join on each record's barriers by the barrier's id. The query
-    never starts from every record carrying the barrier in every partnership."""
+    conversations of the period newest first (the ``conv_scope_date`` index, or
+    ``conv_team_date`` for teams) and stops at a page; a barrier is a semi-join on each
+    record's barriers by the barrier's id. The query never starts from every record carrying
+    the barrier in every partnership."""
     from conversations.models import OutcomeRecord
     from conversations.models.records import readable_by
     from frameworks.models import BarrierCode
 
-    records = OutcomeRecord.objects.filter(
-        _in_scope(
-            scope, first_day=period.first_day, last_day=period.last_day, prefix="conversation__"
-        )
+    held = Q(
+        conversation__status=ConversationStatus.COMPLETED,
+        conversation__date_held__gte=period.first_day,
+        conversation__date_held__lte=period.last_day,
     )
+    # A scope's teams are its partnership's, so the partnership is not asked again: with
+    # both, PostgreSQL takes them as independent, expects a handful of conversations, and
+    # sorts them all instead of walking the team's newest first (120 ms against 7 at 1M).
+    if scope.teams:
+        held &= Q(conversation__team__in=scope.teams)
+    else:
+        held &= Q(conversation__partnership=scope.partnership)
+    records = OutcomeRecord.objects.filter(held)
     if reader is not None:
         records = records.filter(readable_by(reader, via="conversation__"))
     if outcome_code:
@@ -372,6 +381,57 @@ def records_behind_figure(
     return records.order_by(
         "-conversation__date_held", "-conversation__completed_at", "-conversation_id", "pk"
     )
+
+
+def figure_record_count(
+    *,
+    scope: Scope,
+    period: Period,
+    outcome_code: str = "",
+    status: str = "",
+    barrier_code: str = "",
+    reader=None,
+) -> int:
+    """How many records ``records_behind_figure`` lists with the same arguments. For a
+    period that is over, read from its count summary (``reporting.summary``) when that is
+    built and fresh and the reader may read every conversation of the scope, since the kept
+    counts know nothing of readers; otherwise, and for a figure the summaries do not keep,
+    counted live."""
+    from reporting import summary
+
+    if _reads_all_of(scope, reader):
+        kept = summary.figure_record_count(
+            scope=scope,
+            period=period,
+            outcome_ids=outcome_families([outcome_code])[outcome_code] if outcome_code else None,
+            status=status,
+            barrier_code=barrier_code,
+        )
+        if kept is not None:
+            return kept
+    return records_behind_figure(
+        scope=scope,
+        period=period,
+        outcome_code=outcome_code,
+        status=status,
+        barrier_code=barrier_code,
+        reader=reader,
+    ).count()
+
+
+def _reads_all_of(scope: Scope, reader) -> bool:
+    """Whether ``readable_by(reader)`` lets through every conversation of ``scope``: the
+    reader leads its partnership, or works in each of its teams."""
+    from conversations.models.organisation import scope_of
+
+    if reader is None:
+        return True
+    if not reader.is_authenticated:
+        return False
+    mine = scope_of(reader)
+    if scope.partnership.pk in mine.lead_partnership_ids:
+        return True
+    return bool(scope.teams) and all(team.pk in mine.team_ids for team in scope.teams)
 
 
 # --- the dashboard: outcomes at review, barriers, coverage ----------------------------------

@@ -423,11 +423,16 @@ def measure_counts(
 
 
 def _summed_rows(
-    scope: selectors.Scope, period: Period, model, keys: Sequence[str], only: str
+    scope: selectors.Scope,
+    period: Period,
+    model,
+    keys: Sequence[str],
+    only: str,
+    only_params: Sequence = (),
 ) -> list[tuple] | None:
     """``keys + (count,)`` summed over the scope's teams (every team for the partnership),
-    from the built summary of ``period``, where ``only`` (SQL on ``r``) holds; None when the
-    summary is missing or stale. One query."""
+    from the built summary of ``period``, where ``only`` (SQL on ``r``, with ``only_params``)
+    holds; None when the summary is missing or stale. One query."""
     if scope.teams:
         in_team = f"r.team_id IN ({', '.join(['%s'] * len(scope.teams))})"
         team_params = [team.pk for team in scope.teams]
@@ -443,7 +448,7 @@ def _summed_rows(
         f"LEFT JOIN {_table(model)} r ON r.summary_id = s.id AND {in_team} AND {only} "
     )
     sql += f"WHERE s.partnership_id = %s AND s.built = %s AND s.period = %s GROUP BY {columns}"
-    found = _read(sql, [*team_params, scope.partnership.pk, True, str(period)])
+    found = _read(sql, [*team_params, *only_params, scope.partnership.pk, True, str(period)])
     if not found:
         return None
     return [(*row[:-1], int(row[-1])) for row in found if row[0] is not None]
@@ -511,6 +516,45 @@ def barrier_record_counts(
     if rows is None:
         return None
     return pd.DataFrame.from_records(rows, columns=["outcome_id", "count"])
+
+
+def figure_record_count(
+    *,
+    scope: selectors.Scope,
+    period: Period,
+    outcome_ids: Iterable[int] | None = None,
+    status: str = "",
+    barrier_code: str = "",
+) -> int | None:
+    """How many outcome records make up a dashboard figure, from the summary: records
+    carrying ``barrier_code`` (of the outcomes ``outcome_ids``, or of any outcome), or
+    records of ``outcome_ids`` with ``status`` at review. None when the period is not over,
+    the figure is not one the summary keeps (a status and a barrier together, an outcome
+    alone), or the summary is missing or stale: that is not rebuilt here, since counting one
+    figure live takes tens of milliseconds and rebuilding a period seconds (the dashboard the
+    figure's link came from rebuilds it on its next read)."""
+    if outcome_ids is not None:
+        outcome_ids = sorted(outcome_ids)
+        if not outcome_ids:
+            return None
+        of_outcomes = f" AND r.outcome_id IN ({', '.join(['%s'] * len(outcome_ids))})"
+    else:
+        of_outcomes, outcome_ids = "", []
+    if barrier_code and not status:
+        model = BarrierCount
+        only = f"r.barrier_id IN (SELECT id FROM {_table(BarrierCode)} WHERE code = %s)"
+        only_params = [barrier_code, *outcome_ids]
+    elif status in selectors.ACHIEVEMENT_STATUSES and outcome_ids and not barrier_code:
+        model, only, only_params = OutcomeCount, "r.status = %s", [status, *outcome_ids]
+    else:
+        return None
+    kept = kept_period(period.first_day, period.last_day)
+    if kept is None:
+        return None
+    rows = _summed_rows(scope, kept, model, ["r.summary_id"], only + of_outcomes, only_params)
+    if rows is None:
+        return None
+    return sum(count for _, count in rows)
 
 
 # --- rebuilding everything ------------------------------------------------------------------

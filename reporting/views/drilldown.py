@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Page, Paginator
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import URLPattern, path, reverse
@@ -27,7 +27,7 @@ from frameworks.once import once_per_request
 from frameworks.periods import Period, PeriodError, period_choices
 from reporting.access import resolve_scope
 from reporting.forms import DRILLDOWN_STATUSES, DrilldownForm
-from reporting.selectors import Scope, records_behind_figure
+from reporting.selectors import Scope, figure_record_count, records_behind_figure
 
 PAGE_SIZE = 25
 
@@ -50,6 +50,19 @@ def _period_asked(request: HttpRequest) -> Period | None:
         return Period.parse(request.GET.get("period", "")) if request.GET.get("period") else None
     except PeriodError:
         return None
+
+
+class CountedPaginator(Paginator):
+    """Pages of records whose number is already known (``figure_record_count``: from the
+    count summaries when it can), so paging does not count them again."""
+
+    def __init__(self, object_list: QuerySet, per_page: int, *, count: int) -> None:
+        super().__init__(object_list, per_page)
+        self._count = count
+
+    @property
+    def count(self) -> int:
+        return self._count
 
 
 def figure_words(*, outcome_label: str | None, status: str, barrier: BarrierCode | None) -> str:
@@ -100,22 +113,24 @@ def drilldown(request: HttpRequest) -> HttpResponse:
         return render(request, "reporting/drilldown.html", context, status=400)
     data = form.cleaned_data
     barrier, period = data["barrier"], data["period"]
+    asked = {
+        "scope": scope,
+        "period": period,
+        "outcome_code": data["outcome"],
+        "status": data["status"],
+        "barrier_code": barrier.code if barrier else "",
+        "reader": request.user,
+    }
     records = (
-        records_behind_figure(
-            scope=scope,
-            period=period,
-            outcome_code=data["outcome"],
-            status=data["status"],
-            barrier_code=barrier.code if barrier else "",
-            reader=request.user,
-        )
+        records_behind_figure(**asked)
         .select_related("outcome", "conversation__subject", "conversation__team")
         .prefetch_related(
             Prefetch("barriers", queryset=BarrierCode.objects.order_by("order", "code")),
             Prefetch("actions", queryset=Action.objects.order_by("order", "pk")),
         )
     )
-    page = Paginator(records, PAGE_SIZE).get_page(request.GET.get("page"))
+    count = figure_record_count(**asked)
+    page = CountedPaginator(records, PAGE_SIZE, count=count).get_page(request.GET.get("page"))
     figure = figure_words(
         outcome_label=getattr(form, "outcome_label", None), status=data["status"], barrier=barrier
     )

@@ -90,6 +90,10 @@ def pages(*, lead: bool) -> list[tuple[str, dict]]:
             reverse("reporting:drilldown"),
             {"outcome": "feeling_safe", "status": "not_achieved", "period": "2026-27 Q1"},
         ),
+        (
+            reverse("reporting:drilldown"),
+            {"barrier": "transport", "outcome": "feeling_safe", "period": "2026-27 Q1"},
+        ),
     ]
     if lead:
         listed += [
