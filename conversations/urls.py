@@ -11,6 +11,7 @@ urlpatterns = [
     path("themes/new/", views.theme_create, name="theme-create"),
     path("themes/<int:pk>/edit/", views.theme_edit, name="theme-edit"),
     path("themes/<int:pk>/retire/", views.theme_retire, name="theme-retire"),
+    path("themes/code/", views.words_code, name="words-code"),
     path("people/new/", views.person_create, name="person-create"),
     path("people/<int:pk>/", views.person_detail, name="person-detail"),
     path("people/<int:pk>/edit/", views.person_edit, name="person-edit"),

@@ -228,6 +228,18 @@ WALK: dict[str, Row] = {
         allowed=frozenset({"lead"}),
         redirect="conversations:codebook",
     ),
+    # Coding words in bulk from the drill-down: team leaders, their own teams' records.
+    "conversations:words-code": Row(
+        method="post",
+        data=lambda world: {
+            "theme": world.theme.pk,
+            "records": [world.completed.outcome_records.first().pk],
+            "action": "add",
+        },
+        methods=frozenset({"post"}),
+        allowed=frozenset({"team_leader"}),
+        redirect="conversations:codebook",
+    ),
     "conversations:conversation-reopen": Row(
         args=_completed,
         methods=FORM,

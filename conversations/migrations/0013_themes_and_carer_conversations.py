@@ -6,46 +6,120 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('conversations', '0012_review_lookup_index'),
+        ("conversations", "0012_review_lookup_index"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='conversation',
-            name='cared_for',
-            field=models.ForeignKey(blank=True, help_text="A carer's conversation: which of the people they care for it is about (blank when it is about caring for more than one).", null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='carer_conversations', to='conversations.person', verbose_name='about the person they care for'),
+            model_name="conversation",
+            name="cared_for",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="A carer's conversation: which of the people they care for it is about (blank when it is about caring for more than one).",
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="carer_conversations",
+                to="conversations.person",
+                verbose_name="about the person they care for",
+            ),
         ),
         migrations.AlterField(
-            model_name='auditevent',
-            name='action',
-            field=models.CharField(choices=[('viewed_person', "Opened a person's record"), ('viewed_conversation', 'Opened a conversation'), ('viewed_drilldown', 'Read their words behind a report figure'), ('created', 'Created'), ('changed', 'Changed'), ('completed', 'Signed off'), ('reopened', 'Reopened'), ('imported', 'Imported'), ('subject_access', 'Downloaded everything held (subject access)'), ('anonymised', 'Anonymised (name, date of birth and words removed)'), ('viewed_history', "Read a conversation's history"), ('viewed_summary', 'Opened a printable summary'), ('viewed_people_list', 'Listed or searched people'), ('viewed_coverage_list', 'Listed people with no review in a year'), ('viewed_access_log', "Read who has accessed a person's record"), ('downloaded_csv', 'Downloaded a dashboard table'), ('downloaded_audit', "Downloaded the partnership's audit"), ('produced_return', 'Produced a national return'), ('downloaded_return', 'Downloaded a national return'), ('exported', 'Exported conversations (command line)'), ('person_created', 'Added a person'), ('person_changed', "Changed a person's details"), ('target_created', 'Set a target'), ('target_changed', 'Changed a target'), ('target_deleted', 'Removed a target'), ('signed_in', 'Signed in'), ('sign_in_failed', 'Failed to sign in'), ('locked_out', 'Locked out after failed sign-ins'), ('admin_viewed', 'Read personal data in the admin'), ('theme_created', 'Added a theme to the codebook'), ('theme_changed', 'Changed a theme of the codebook'), ('viewed_themes', "Read the themes in people's words, with examples")], max_length=30),
+            model_name="auditevent",
+            name="action",
+            field=models.CharField(
+                choices=[
+                    ("viewed_person", "Opened a person's record"),
+                    ("viewed_conversation", "Opened a conversation"),
+                    ("viewed_drilldown", "Read their words behind a report figure"),
+                    ("created", "Created"),
+                    ("changed", "Changed"),
+                    ("completed", "Signed off"),
+                    ("reopened", "Reopened"),
+                    ("imported", "Imported"),
+                    ("subject_access", "Downloaded everything held (subject access)"),
+                    ("anonymised", "Anonymised (name, date of birth and words removed)"),
+                    ("viewed_history", "Read a conversation's history"),
+                    ("viewed_summary", "Opened a printable summary"),
+                    ("viewed_people_list", "Listed or searched people"),
+                    ("viewed_coverage_list", "Listed people with no review in a year"),
+                    ("viewed_access_log", "Read who has accessed a person's record"),
+                    ("downloaded_csv", "Downloaded a dashboard table"),
+                    ("downloaded_audit", "Downloaded the partnership's audit"),
+                    ("produced_return", "Produced a national return"),
+                    ("downloaded_return", "Downloaded a national return"),
+                    ("exported", "Exported conversations (command line)"),
+                    ("person_created", "Added a person"),
+                    ("person_changed", "Changed a person's details"),
+                    ("target_created", "Set a target"),
+                    ("target_changed", "Changed a target"),
+                    ("target_deleted", "Removed a target"),
+                    ("signed_in", "Signed in"),
+                    ("sign_in_failed", "Failed to sign in"),
+                    ("locked_out", "Locked out after failed sign-ins"),
+                    ("admin_viewed", "Read personal data in the admin"),
+                    ("theme_created", "Added a theme to the codebook"),
+                    ("theme_changed", "Changed a theme of the codebook"),
+                    ("viewed_themes", "Read the themes in people's words, with examples"),
+                ],
+                max_length=30,
+            ),
         ),
         migrations.CreateModel(
-            name='Theme',
+            name="Theme",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(help_text='Lower-case letters, digits and underscores; it names the theme in files and never changes.', max_length=40, validators=[django.core.validators.RegexValidator('^[a-z0-9_]+\\Z', 'Use lower-case letters, digits and underscores only.')])),
-                ('label', models.CharField(max_length=120)),
-                ('description', models.TextField(blank=True)),
-                ('order', models.PositiveSmallIntegerField(default=0)),
-                ('retired_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('partnership', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='themes', to='conversations.partnership')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "code",
+                    models.CharField(
+                        help_text="Lower-case letters, digits and underscores; it names the theme in files and never changes.",
+                        max_length=40,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^[a-z0-9_]+\\Z",
+                                "Use lower-case letters, digits and underscores only.",
+                            )
+                        ],
+                    ),
+                ),
+                ("label", models.CharField(max_length=120)),
+                ("description", models.TextField(blank=True)),
+                ("order", models.PositiveSmallIntegerField(default=0)),
+                ("retired_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "partnership",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="themes",
+                        to="conversations.partnership",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['order', 'label'],
+                "ordering": ["order", "label"],
             },
         ),
         migrations.AddField(
-            model_name='outcomerecord',
-            name='themes',
-            field=models.ManyToManyField(blank=True, help_text="Themes of the partnership's codebook that the words of this outcome raise.", related_name='outcome_records', to='conversations.theme'),
+            model_name="outcomerecord",
+            name="themes",
+            field=models.ManyToManyField(
+                blank=True,
+                help_text="Themes of the partnership's codebook that the words of this outcome raise.",
+                related_name="outcome_records",
+                to="conversations.theme",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='theme',
-            constraint=models.UniqueConstraint(fields=('partnership', 'code'), name='unique_theme_code'),
+            model_name="theme",
+            constraint=models.UniqueConstraint(
+                fields=("partnership", "code"), name="unique_theme_code"
+            ),
         ),
     ]

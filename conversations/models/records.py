@@ -416,6 +416,7 @@ class AuditAction(models.TextChoices):
     THEME_CREATED = "theme_created", "Added a theme to the codebook"
     THEME_CHANGED = "theme_changed", "Changed a theme of the codebook"
     VIEWED_THEMES = "viewed_themes", "Read the themes in people's words, with examples"
+    WORDS_CODED = "words_coded", "Coded words with a theme (in bulk)"
 
 
 class AuditEvent(models.Model):

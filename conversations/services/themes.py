@@ -1,14 +1,16 @@
-"""Keeping a partnership's codebook of themes: adopt the starter set, add, change, retire and
-bring back. Every change is audited; a theme is never deleted."""
+"""Keeping a partnership's codebook of themes (adopt the starter set, add, change, retire and
+bring back; a theme is never deleted) and coding words with it in bulk. Every change is
+audited."""
 
 from __future__ import annotations
 
 from django.db import transaction
 from django.db.models import Max
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 
 from conversations.audit import audit
-from conversations.models import AuditAction, Partnership, Theme
+from conversations.models import AuditAction, OutcomeRecord, Partnership, Theme
+from conversations.models.organisation import scope_of
 from frameworks.themes import starter_themes
 
 THEME_FIELDS = ("label", "description")
@@ -103,3 +105,58 @@ def theme_change(
             changes=changes,
         )
     return locked
+
+
+class CodingError(Exception):
+    """The coding asked for cannot be done; the message says why, in words for the page."""
+
+
+@transaction.atomic
+def words_code(*, record_ids: list[int], theme: Theme, add: bool, by, request) -> int:
+    """Add ``theme`` to (or take it off) the words of the given outcome records, as a team
+    leader coding from the drill-down. All or nothing: every record must be in a team ``by``
+    leads and in the theme's partnership, or nothing is written (``Http404``). One audit row
+    per conversation whose coding changed. Returns the number of records changed."""
+    wanted = set(record_ids)
+    if not wanted:
+        raise CodingError("Choose at least one person's words to code.")
+    if add and theme.is_retired:
+        raise CodingError(f"“{theme.label}” is retired: it is no longer used for new coding.")
+    records = list(
+        OutcomeRecord.objects.select_for_update(of=("self",))
+        .filter(
+            pk__in=wanted,
+            conversation__team_id__in=scope_of(by).led_team_ids,
+            conversation__partnership_id=theme.partnership_id,
+        )
+        .select_related("outcome", "conversation")
+        .prefetch_related("themes")
+    )
+    if len(records) != len(wanted):
+        raise Http404("Not every record is yours to code")
+    through = OutcomeRecord.themes.through
+    changed = [r for r in records if (theme in r.themes.all()) != add]
+    if add:
+        through.objects.bulk_create(
+            through(outcomerecord_id=record.pk, theme_id=theme.pk) for record in changed
+        )
+    else:
+        through.objects.filter(outcomerecord__in=changed, theme=theme).delete()
+    per_conversation: dict[int, dict[str, list]] = {}
+    for record in changed:
+        before = sorted(t.code for t in record.themes.all())
+        after = sorted({*before, theme.code} if add else set(before) - {theme.code})
+        per_conversation.setdefault(record.conversation_id, {})[
+            f"outcome:{record.outcome.code}.themes"
+        ] = [before, after]
+    conversations = {record.conversation_id: record.conversation for record in changed}
+    for conversation_id, changes in per_conversation.items():
+        audit(
+            action=AuditAction.WORDS_CODED,
+            request=request,
+            user=by,
+            conversation=conversations[conversation_id],
+            changes=changes,
+            detail={"theme": theme.code, "from": "drill-down"},
+        )
+    return len(changed)

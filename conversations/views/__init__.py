@@ -26,6 +26,7 @@ from conversations.views.themes import (
     theme_create,
     theme_edit,
     theme_retire,
+    words_code,
 )
 
 __all__ = [
@@ -34,6 +35,7 @@ __all__ = [
     "theme_create",
     "theme_edit",
     "theme_retire",
+    "words_code",
     "person_access",
     "conversation_autosave",
     "conversation_complete",

@@ -7,6 +7,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from conversations.access import led_partnership, staff_scope
@@ -108,3 +110,38 @@ def theme_retire(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, f"Theme “{theme.label}” is in use again.")
     return redirect("conversations:codebook")
+
+
+@login_required
+@require_POST
+def words_code(request: HttpRequest) -> HttpResponse:
+    """Code the chosen records' words from the drill-down (team leaders, their teams), then go
+    back to the page the form was on."""
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = reverse("conversations:codebook")
+    theme = get_object_or_404(Theme.objects.visible_to(request.user), pk=_number(request, "theme"))
+    try:
+        record_ids = [int(value) for value in request.POST.getlist("records")]
+    except ValueError:
+        raise Http404("No such record") from None
+    add = request.POST.get("action") != "remove"
+    try:
+        changed = service.words_code(
+            record_ids=record_ids, theme=theme, add=add, by=request.user, request=request
+        )
+    except service.CodingError as problem:
+        messages.error(request, str(problem))
+        return redirect(back)
+    done = "coded with" if add else "no longer coded with"
+    messages.success(
+        request, f"{changed} record{'s' if changed != 1 else ''} {done} “{theme.label}”."
+    )
+    return redirect(back)
+
+
+def _number(request: HttpRequest, name: str) -> int:
+    try:
+        return int(request.POST.get(name, ""))
+    except ValueError:
+        raise Http404(f"No such {name}") from None

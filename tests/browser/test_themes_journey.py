@@ -34,3 +34,33 @@ def test_a_practitioner_codes_words_with_themes_while_recording(page: Page, demo
 
     sign_off(page)
     expect(page.get_by_text(re.compile("Themes:.*Getting there"))).to_be_visible()
+
+
+def test_a_team_leader_codes_twenty_words_from_a_drilldown_and_the_counts_change(
+    page: Page, demo_site
+):
+    from conversations.models import Team
+    from tests.reporting.test_drilldown import review_with_words
+
+    team = Team.objects.filter(memberships__user__username="teamleader").first()
+    for n in range(20):
+        review_with_words(team, ref=f"BULK-{n:02d}", words=f"The bus no longer comes ({n}).")
+    figure = "outcome=feeling_safe&status=not_achieved&period=2026-27"
+    log_in(page, demo_site.url, "teamleader", DEMO_PASSWORD)
+
+    page.goto(f"{demo_site.url}/reports/themes/?team={team.code}&period=2026-27")
+    getting_there = page.get_by_role("row", name=re.compile("^Getting there"))
+    expect(getting_there.get_by_role("cell").first).to_have_text("0")
+
+    page.goto(f"{demo_site.url}/reports/drilldown/?{figure}&team={team.code}")
+    boxes = page.get_by_role("checkbox", name=re.compile("Tick to code these words"))
+    expect(boxes).to_have_count(20)
+    for index in range(20):
+        boxes.nth(index).check()
+    page.get_by_label("Theme", exact=True).select_option(label="Getting there")
+    page.get_by_role("button", name="Add the theme to the ticked words").click()
+    expect(page.get_by_role("status").first).to_contain_text("20 records coded")
+
+    page.goto(f"{demo_site.url}/reports/themes/?team={team.code}&period=2026-27")
+    expect(getting_there.get_by_role("cell").first).to_have_text("20")
+    expect(getting_there).to_contain_text("The bus no longer comes")
