@@ -18,6 +18,7 @@ from django.db.models import Count, F, Window
 from django.db.models.functions import RowNumber
 
 from conversations.models import OutcomeRecord, OutcomeStatus, Theme
+from frameworks.periods import Period
 from reporting.figures import suppression_threshold
 from reporting.measures import suppress_counts_with_totals
 from reporting.selectors import Scope, _in_scope
@@ -153,3 +154,56 @@ def theme_csv_rows(rows: list[ThemeRow]) -> list[list]:
         ]
         for row in rows
     ]
+
+
+WORDS_CSV_HEADER = [
+    "conversation",
+    "team",
+    "quarter",
+    "type",
+    "role",
+    "outcome",
+    "status",
+    "themes",
+    "words",
+    "helping",
+    "barrier_words",
+]
+
+
+def coded_words(*, scope: Scope, first_day: date, last_day: date) -> list[OutcomeRecord]:
+    """Every outcome record coded with at least one theme, in signed-off conversations of the
+    scope held between the days, oldest first, with what the CSV writes (no names, no dates of
+    birth, no references: the conversation's identifier groups one conversation's records)."""
+    return list(
+        OutcomeRecord.objects.filter(
+            _in_scope(scope, first_day=first_day, last_day=last_day, prefix="conversation__"),
+            themes__isnull=False,
+        )
+        .distinct()
+        .select_related("outcome", "conversation__team")
+        .prefetch_related("themes")
+        .order_by("conversation__date_held", "conversation_id", "outcome__order")
+    )
+
+
+def coded_words_rows(records: list[OutcomeRecord]) -> list[list[str]]:
+    rows = []
+    for record in records:
+        conversation = record.conversation
+        rows.append(
+            [
+                conversation.external_id,
+                conversation.team.code,
+                str(Period.quarter_containing(conversation.date_held)),
+                conversation.type,
+                conversation.subject_role,
+                record.outcome.code,
+                record.status,
+                ";".join(sorted(theme.code for theme in record.themes.all())),
+                record.words,
+                record.helping,
+                record.barrier_words,
+            ]
+        )
+    return rows

@@ -17,7 +17,16 @@ from frameworks.periods import PeriodError, default_period, period_choices
 from reporting.csv import csv_response
 from reporting.dashboard import Choice, team_choices
 from reporting.figures import suppression_threshold
-from reporting.themes import CSV_HEADER, STATUS_COLUMNS, STATUS_HEADINGS, theme_csv_rows, theme_rows
+from reporting.themes import (
+    CSV_HEADER,
+    STATUS_COLUMNS,
+    STATUS_HEADINGS,
+    WORDS_CSV_HEADER,
+    coded_words,
+    coded_words_rows,
+    theme_csv_rows,
+    theme_rows,
+)
 from reporting.views.dashboard import audit_scope, dashboard_query
 
 
@@ -74,7 +83,39 @@ def themes_download(request: HttpRequest) -> HttpResponse:
     return csv_response(f"themes-{where}-{period}.csv", CSV_HEADER, theme_csv_rows(rows))
 
 
+@login_required
+@require_http_methods(["GET", "HEAD"])
+@once_per_request
+def coded_words_download(request: HttpRequest) -> HttpResponse:
+    """The coded words of the scope and period, one row per outcome record, for qualitative
+    analysis elsewhere: no names, dates of birth or references; formula-escaped. Whose words
+    were downloaded is written to the audit."""
+    try:
+        query, _ = dashboard_query(request)
+    except PeriodError as problem:
+        return HttpResponseBadRequest(str(problem))
+    records = coded_words(
+        scope=query.scope, first_day=query.period.first_day, last_day=query.period.last_day
+    )
+    audit(
+        action=AuditAction.DOWNLOADED_CSV,
+        request=request,
+        detail={
+            **audit_scope(query),
+            "table": "coded_words",
+            "records": len(records),
+            "people": sorted({record.conversation.subject_id for record in records}),
+        },
+    )
+    where = query.team_code or query.scope.partnership.code
+    period = str(query.period).replace(" ", "-")
+    return csv_response(
+        f"coded-words-{where}-{period}.csv", WORDS_CSV_HEADER, coded_words_rows(records)
+    )
+
+
 urlpatterns: list[URLPattern] = [
     path("themes/", themes, name="themes"),
     path("themes/download.csv", themes_download, name="themes-download"),
+    path("themes/words.csv", coded_words_download, name="themes-words"),
 ]

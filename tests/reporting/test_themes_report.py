@@ -161,3 +161,38 @@ def test_a_partnership_with_people_but_no_coding_shows_zeros(client, team_leader
     rows = rows_of(client.get(URL, PERIOD))
 
     assert {row.records for row in rows.values()} == {0}
+
+
+def test_the_coded_words_download_has_words_but_no_names_or_references(
+    client, team_leader, known, person
+):
+    person.name = "Morag Flett"
+    person.save()
+    client.force_login(team_leader)
+
+    response = client.get(reverse("reporting:themes-words"), PERIOD)
+
+    body = response.content.decode()
+    table = list(csv.DictReader(io.StringIO(body)))
+    assert len(table) == 6  # East's signed-off coded records: not the draft, not West's
+    assert {row["themes"] for row in table} == {"transport", "dignity;transport"}
+    assert {row["words"] for row in table} == {f"words of T-{n}" for n in range(4)} | {
+        "words of A-0",
+        "words of A-1",
+    }
+    assert {row["quarter"] for row in table} == {"2026-27 Q1"}
+    assert not {"ref", "name", "date_of_birth", "person"} & set(table[0])
+    assert "Morag" not in body and not any(row["conversation"].startswith("T-") for row in table)
+    event = AuditEvent.objects.get(action=AuditAction.DOWNLOADED_CSV)
+    assert event.detail["table"] == "coded_words" and len(event.detail["people"]) == 6
+
+
+def test_coded_words_that_look_like_a_formula_are_made_inert(client, team_leader, team, codebook):
+    coded(team, codebook, ref="F-1", themes=["transport"]).__class__.objects.filter(
+        conversation__subject__ref="F-1"
+    ).update(words="=cmd|' /C calc'!A0")
+    client.force_login(team_leader)
+
+    body = client.get(reverse("reporting:themes-words"), PERIOD).content.decode()
+
+    assert "'=cmd|" in body
