@@ -17,7 +17,8 @@ import pandas as pd
 from django.db.models import Count, F, Window
 from django.db.models.functions import RowNumber
 
-from conversations.models import OutcomeRecord, OutcomeStatus, Theme
+from conversations.models import OutcomeRecord, OutcomeStatus, Team, Theme
+from frameworks.models import Outcome
 from frameworks.periods import Period
 from reporting.figures import suppression_threshold
 from reporting.measures import suppress_counts_with_totals
@@ -30,18 +31,38 @@ QUOTES_PER_THEME = 3
 CSV_HEADER = ["theme", "label", "records", *STATUS_COLUMNS, "suppressed"]
 
 
+@dataclass(frozen=True)
+class Column:
+    key: str
+    heading: str
+
+
 @dataclass
 class ThemeRow:
     theme: Theme
     records: int
-    counts: dict[str, int | None]  # status -> count, None where hidden
+    counts: dict[str, int | None]  # column key -> count, None where hidden
     suppressed: bool
+    columns: list[Column]
     quotes: list[str] = field(default_factory=list)
 
     @property
     def cells(self) -> list[tuple[str, int | None]]:
-        """``(status heading, count)`` in column order, for the page."""
-        return [(STATUS_HEADINGS[s], self.counts[s]) for s in STATUS_COLUMNS]
+        """``(column heading, count)`` in column order, for the page."""
+        return [(column.heading, self.counts[column.key]) for column in self.columns]
+
+
+# What a theme's records are broken down by: the field of the coded record, as a GROUP BY key.
+BREAKDOWN_FIELDS = {
+    "status": "outcomerecord__status",
+    "outcome": "outcomerecord__outcome__code",
+    "team": "outcomerecord__conversation__team__code",
+}
+BREAKDOWN_TITLES = {
+    "status": "By status at review",
+    "outcome": "By outcome",
+    "team": "By team",
+}
 
 
 def _coded(scope: Scope, *, first_day: date, last_day: date):
@@ -53,16 +74,108 @@ def _coded(scope: Scope, *, first_day: date, last_day: date):
     )
 
 
-def theme_status_counts(*, scope: Scope, first_day: date, last_day: date) -> pd.DataFrame:
-    """``theme_id, status, count``: outcome records coded with each theme, by status at review
-    ("" when not rated). One GROUP BY query."""
+def theme_counts(*, scope: Scope, first_day: date, last_day: date, by: str) -> pd.DataFrame:
+    """``theme_id, key, count``: outcome records coded with each theme, by status at review
+    ("" when not rated), outcome code or team code. One GROUP BY query."""
     rows = (
         _coded(scope, first_day=first_day, last_day=last_day)
-        .values("theme_id", status=F("outcomerecord__status"))
+        .values("theme_id", key=F(BREAKDOWN_FIELDS[by]))
         .annotate(count=Count("id"))
         .order_by()
     )
-    return pd.DataFrame(list(rows), columns=["theme_id", "status", "count"])
+    frame = pd.DataFrame(list(rows), columns=["theme_id", "key", "count"])
+    if by == "status":
+        frame["key"] = frame["key"].replace("", NOT_RATED)
+    return frame
+
+
+def _columns(scope: Scope, by: str, counts: pd.DataFrame) -> list[Column]:
+    if by == "status":
+        return [Column(s, STATUS_HEADINGS[s]) for s in STATUS_COLUMNS]
+    if by == "team":
+        teams = scope.teams or Team.objects.filter(partnership=scope.partnership)
+        return [Column(t.code, t.name) for t in sorted(teams, key=lambda t: t.name)]
+    used = set(counts["key"])
+    labels = dict(
+        Outcome.objects.filter(code__in=used)
+        .order_by("code", "-version__version")
+        .values_list("code", "label")
+    )
+    return [
+        Column(code, labels.get(code, code))
+        for code in sorted(used, key=lambda c: labels.get(c, c))
+    ]
+
+
+def theme_table(
+    *, scope: Scope, first_day: date, last_day: date, by: str = "status", quotes: bool = False
+) -> tuple[list[Column], list[ThemeRow]]:
+    """Every theme of the scope's codebook (in use, or retired but coded in the period), most
+    often coded first, broken down ``by`` status, outcome or team, with suppressed counts
+    hidden; with ``quotes``, a few words beside each theme whose counts are shown. A record
+    has one status, outcome and team, so a theme's records are its row's sum."""
+    counts = theme_counts(scope=scope, first_day=first_day, last_day=last_day, by=by)
+    columns = _columns(scope, by, counts)
+    keys = [column.key for column in columns]
+    wide = counts.pivot_table(
+        index="theme_id", columns="key", values="count", aggfunc="sum", fill_value=0
+    ).reindex(columns=keys, fill_value=0)
+    themes = [
+        theme
+        for theme in Theme.objects.filter(partnership=scope.partnership)
+        if not theme.is_retired or theme.pk in wide.index
+    ]
+    frame = pd.DataFrame(
+        [
+            {
+                "theme_id": theme.pk,
+                **{
+                    key: int(wide.loc[theme.pk, key]) if theme.pk in wide.index else 0
+                    for key in keys
+                },
+            }
+            for theme in themes
+        ],
+        columns=["theme_id", *keys],
+    )
+    frame["records"] = frame[keys].sum(axis=1).astype(int) if keys else 0
+    frame = suppress_counts_with_totals(
+        frame,
+        threshold=suppression_threshold(),
+        count_columns=keys,
+        column_totals=None,
+        denominator="records",
+    )
+    shown = [
+        int(row["theme_id"])
+        for _, row in frame.iterrows()
+        if not row["suppressed"] and row["records"]
+    ]
+    said = (
+        theme_quotes(scope=scope, first_day=first_day, last_day=last_day, theme_ids=shown)
+        if quotes
+        else {}
+    )
+    by_id = {theme.pk: theme for theme in themes}
+    rows = [
+        ThemeRow(
+            theme=by_id[int(row["theme_id"])],
+            records=int(row["records"]),
+            counts={key: (None if pd.isna(row[key]) else int(row[key])) for key in keys},
+            suppressed=bool(row["suppressed"]),
+            columns=columns,
+            quotes=said.get(int(row["theme_id"]), []),
+        )
+        for _, row in frame.iterrows()
+    ]
+    return columns, sorted(rows, key=lambda r: (-r.records, r.theme.order, r.theme.label))
+
+
+def theme_rows(*, scope: Scope, first_day: date, last_day: date) -> list[ThemeRow]:
+    """The status table with quotes: what the page leads with and the counts CSV holds."""
+    return theme_table(
+        scope=scope, first_day=first_day, last_day=last_day, by="status", quotes=True
+    )[1]
 
 
 def theme_quotes(
@@ -93,53 +206,6 @@ def theme_quotes(
     for theme_id, words in newest:
         quotes.setdefault(theme_id, []).append(words)
     return quotes
-
-
-def theme_rows(*, scope: Scope, first_day: date, last_day: date) -> list[ThemeRow]:
-    """Every theme of the scope's codebook (in use, or retired but coded in the period), most
-    often coded first, with suppressed counts hidden and quotes only beside shown counts."""
-    counts = theme_status_counts(scope=scope, first_day=first_day, last_day=last_day)
-    counts["status"] = counts["status"].replace("", NOT_RATED)
-    wide = counts.pivot_table(
-        index="theme_id", columns="status", values="count", aggfunc="sum", fill_value=0
-    ).reindex(columns=STATUS_COLUMNS, fill_value=0)
-    themes = [
-        theme
-        for theme in Theme.objects.filter(partnership=scope.partnership)
-        if not theme.is_retired or theme.pk in wide.index
-    ]
-    frame = pd.DataFrame(
-        [
-            {"theme_id": theme.pk, **{s: int(wide.loc[theme.pk, s]) for s in STATUS_COLUMNS}}
-            if theme.pk in wide.index
-            else {"theme_id": theme.pk, **dict.fromkeys(STATUS_COLUMNS, 0)}
-            for theme in themes
-        ],
-        columns=["theme_id", *STATUS_COLUMNS],
-    )
-    # Each coded record has one status, so a theme's records are its row's sum.
-    frame["records"] = frame[STATUS_COLUMNS].sum(axis=1).astype(int)
-    frame = suppress_counts_with_totals(
-        frame,
-        threshold=suppression_threshold(),
-        count_columns=STATUS_COLUMNS,
-        column_totals=None,
-        denominator="records",
-    )
-    shown = [int(row.theme_id) for row in frame.itertuples() if not row.suppressed and row.records]
-    quotes = theme_quotes(scope=scope, first_day=first_day, last_day=last_day, theme_ids=shown)
-    by_id = {theme.pk: theme for theme in themes}
-    rows = [
-        ThemeRow(
-            theme=by_id[int(row["theme_id"])],
-            records=int(row["records"]),
-            counts={s: (None if pd.isna(row[s]) else int(row[s])) for s in STATUS_COLUMNS},
-            suppressed=bool(row["suppressed"]),
-            quotes=quotes.get(int(row["theme_id"]), []),
-        )
-        for _, row in frame.iterrows()
-    ]
-    return sorted(rows, key=lambda r: (-r.records, r.theme.order, r.theme.label))
 
 
 def theme_csv_rows(rows: list[ThemeRow]) -> list[list]:

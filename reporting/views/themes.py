@@ -18,6 +18,7 @@ from reporting.csv import csv_response
 from reporting.dashboard import Choice, team_choices
 from reporting.figures import suppression_threshold
 from reporting.themes import (
+    BREAKDOWN_TITLES,
     CSV_HEADER,
     STATUS_COLUMNS,
     STATUS_HEADINGS,
@@ -26,6 +27,7 @@ from reporting.themes import (
     coded_words_rows,
     theme_csv_rows,
     theme_rows,
+    theme_table,
 )
 from reporting.views.dashboard import audit_scope, dashboard_query
 
@@ -35,9 +37,12 @@ from reporting.views.dashboard import audit_scope, dashboard_query
 @once_per_request
 def themes(request: HttpRequest) -> HttpResponse:
     query, error = dashboard_query(request, lenient=True)
-    rows = theme_rows(
-        scope=query.scope, first_day=query.period.first_day, last_day=query.period.last_day
-    )
+    days = {"first_day": query.period.first_day, "last_day": query.period.last_day}
+    rows = theme_rows(scope=query.scope, **days)
+    breakdowns = [
+        (BREAKDOWN_TITLES[by], *theme_table(scope=query.scope, by=by, **days))
+        for by in ("outcome", *(("team",) if query.multi_team else ()))
+    ]
     audit(
         action=AuditAction.VIEWED_THEMES,
         request=request,
@@ -56,6 +61,7 @@ def themes(request: HttpRequest) -> HttpResponse:
             ],
             "team_choices": team_choices(query),
             "rows": rows,
+            "breakdowns": breakdowns,
             "statuses": [(s, STATUS_HEADINGS[s]) for s in STATUS_COLUMNS],
             "threshold": suppression_threshold(),
         },

@@ -196,3 +196,29 @@ def test_coded_words_that_look_like_a_formula_are_made_inert(client, team_leader
     body = client.get(reverse("reporting:themes-words"), PERIOD).content.decode()
 
     assert "'=cmd|" in body
+
+
+def test_the_page_breaks_themes_down_by_outcome_and_by_team(
+    client, partnership_lead, team, other_team, codebook
+):
+    for n in range(5):
+        coded(team, codebook, ref=f"E-{n}", themes=["transport"])
+    for n in range(5):
+        coded(other_team, codebook, ref=f"W-{n}", themes=["transport"], outcome="seeing_people")
+    client.force_login(partnership_lead)
+
+    response = client.get(URL, PERIOD)
+
+    breakdowns = {title: rows for title, columns, rows in response.context["breakdowns"]}
+    by_outcome = {row.theme.code: row for row in breakdowns["By outcome"]}["transport"]
+    assert by_outcome.counts == {"feeling_safe": 5, "seeing_people": 5}
+    by_team = {row.theme.code: row for row in breakdowns["By team"]}["transport"]
+    assert by_team.counts == {"ORK-E": 5, "ORK-W": 5}
+
+
+def test_a_team_leader_of_one_team_gets_no_team_breakdown(client, team_leader, known):
+    client.force_login(team_leader)
+
+    response = client.get(URL, {**PERIOD, "team": "ORK-E"})
+
+    assert [title for title, _, _ in response.context["breakdowns"]] == ["By outcome"]
