@@ -12,7 +12,7 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from conversations.demo import demo_subjects, seed_conversations, seed_organisation
-from conversations.demo_conversations import (
+from conversations.demo.stories import (
     DemoSubject,
     demo_conversation_lines,
     demo_conversation_records,

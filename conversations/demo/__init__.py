@@ -1,4 +1,6 @@
-"""A realistic demo partnership for `make run`: teams, staff with demo logins, people and carers.
+"""The demonstration data (a package: ``stories`` makes each person's conversations,
+``narratives`` holds their words; this module seeds the organisation, logins, people and carers,
+and imports the conversations).
 
 Everything is generated from a fixed random seed, so every run makes the same demo, and re-running
 updates in place instead of duplicating. Names are made up from common Scottish first names and
@@ -18,7 +20,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from conversations.demo_conversations import DEMO_ID_PREFIX, DemoSubject, demo_conversation_lines
+from conversations.demo.stories import DEMO_ID_PREFIX, DemoSubject, demo_conversation_lines
 from conversations.models import (
     Conversation,
     ConversationStatus,
