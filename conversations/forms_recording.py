@@ -15,6 +15,7 @@ from conversations.models import (
     Answer,
     Conversation,
     ConversationType,
+    HelpingKind,
     InterviewerKind,
     OutcomeRecord,
     OutcomeStatus,
@@ -87,6 +88,12 @@ class OutcomeForm(forms.Form):
     helping = forms.CharField(
         label="What is helping", required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+    helping_kinds = forms.MultipleChoiceField(
+        label="What kind of help is it",
+        choices=HelpingKind.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+    )
     barriers = forms.MultipleChoiceField(
         label="What is getting in the way",
         required=False,
@@ -123,6 +130,7 @@ class OutcomeForm(forms.Form):
             status=data["status"],
             practitioner_status=data["practitioner_status"],
             helping=data["helping"].strip(),
+            helping_kinds=list(data["helping_kinds"]),
             barriers=list(data["barriers"]),
             barrier_words=data["barrier_words"].strip(),
             themes=list(data["themes"]) if "themes" in data else None,
@@ -241,6 +249,7 @@ class RecordingForms:
                     "status": record.status,
                     "practitioner_status": record.practitioner_status,
                     "helping": record.helping,
+                    "helping_kinds": [h.kind for h in record.helps.all()],
                     "barriers": [b.code for b in record.barriers.all()],
                     "barrier_words": record.barrier_words,
                     "themes": sorted(coded),

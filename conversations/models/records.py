@@ -59,6 +59,17 @@ class ActionOwner(models.TextChoices):
     SERVICES = "services", "Services"
 
 
+class HelpingKind(models.TextChoices):
+    """What kind of resource is helping with an outcome: for planning and commissioning."""
+
+    FAMILY_FRIENDS = "family_friends", "Family and friends"
+    COMMUNITY = "community_groups", "Community and voluntary groups"
+    OWN_STRENGTHS = "own_strengths", "The person's own strengths"
+    SERVICE = "the_service", "This service"
+    EQUIPMENT = "equipment_adaptations", "Equipment or adaptations"
+    OTHER_SERVICES = "other_services", "Other services"
+
+
 # The one place that says when a conversation of each type is usually followed up, counted
 # from the day it was held: an assessment leads to a support plan within about six weeks, a
 # support plan is reviewed after about three months, and a review sets the next one a year on
@@ -317,6 +328,22 @@ class OutcomeRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.outcome.code} in {self.conversation_id}"
+
+
+class OutcomeHelp(models.Model):
+    """One kind of resource that is helping with an outcome (``HelpingKind``)."""
+
+    record = models.ForeignKey(OutcomeRecord, on_delete=models.CASCADE, related_name="helps")
+    kind = models.CharField(max_length=30, choices=HelpingKind.choices)
+
+    class Meta:
+        ordering = ["kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["record", "kind"], name="unique_help_per_record")
+        ]
+
+    def __str__(self) -> str:
+        return self.get_kind_display()
 
 
 class Action(models.Model):

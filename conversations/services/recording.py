@@ -28,6 +28,7 @@ from conversations.models import (
     Goal,
     InterviewerKind,
     MeasureAnswer,
+    OutcomeHelp,
     OutcomeRecord,
     OutcomeStatus,
     Person,
@@ -82,6 +83,7 @@ class OutcomeData:
     status: str = ""
     practitioner_status: str = ""
     helping: str = ""
+    helping_kinds: list[str] = field(default_factory=list)
     barriers: list[str] = field(default_factory=list)
     barrier_words: str = ""
     # Theme codes of the partnership's codebook; None: not given, keep what is stored.
@@ -118,7 +120,7 @@ DETAIL_FIELDS = (
 )
 RECORD_FIELDS = ("matters", "words", "status", "practitioner_status", "helping", "barrier_words")
 # Parts of an outcome record stored as rows of their own, replaced as a whole when they change.
-REPLACED_PARTS = ("barriers", "actions", "goals")
+REPLACED_PARTS = ("helping_kinds", "barriers", "actions", "goals")
 
 
 def validate_date_held(*, date_held: date, subject: Person) -> None:
@@ -273,6 +275,7 @@ def snapshot(conversation: Conversation) -> dict[str, object]:
         code = record.outcome.code
         for name in RECORD_FIELDS:
             flat[f"outcome:{code}.{name}"] = getattr(record, name)
+        flat[f"outcome:{code}.helping_kinds"] = sorted(h.kind for h in record.helps.all())
         flat[f"outcome:{code}.barriers"] = sorted(b.code for b in record.barriers.all())
         flat[f"outcome:{code}.themes"] = sorted(t.code for t in record.themes.all())
         flat[f"outcome:{code}.actions"] = _action_text(record.actions.all())
@@ -287,6 +290,7 @@ def data_snapshot(data: ConversationData) -> dict[str, object]:
     for code, outcome in data.outcomes.items():
         for name in RECORD_FIELDS:
             flat[f"outcome:{code}.{name}"] = getattr(outcome, name)
+        flat[f"outcome:{code}.helping_kinds"] = sorted(set(outcome.helping_kinds))
         flat[f"outcome:{code}.barriers"] = sorted(set(outcome.barriers))
         if outcome.themes is not None:
             flat[f"outcome:{code}.themes"] = sorted(set(outcome.themes))
@@ -311,6 +315,7 @@ def with_content(queryset):
             "outcome_records",
             queryset=OutcomeRecord.objects.select_related("outcome__domain"),
         ),
+        "outcome_records__helps",
         "outcome_records__barriers",
         "outcome_records__themes",
         "outcome_records__actions",
@@ -368,12 +373,18 @@ def conversation_save(
     if replaced:
         through = OutcomeRecord.barriers.through
         through.objects.filter(outcomerecord__in=replaced).delete()
+        OutcomeHelp.objects.filter(record__in=replaced).delete()
         Action.objects.filter(record__in=replaced).delete()
         Goal.objects.filter(record__in=replaced).delete()
         through.objects.bulk_create(
             through(outcomerecord_id=record.pk, barriercode_id=barrier_ids[barrier])
             for record in replaced
             for barrier in sorted(set(data.outcomes[record.outcome.code].barriers))
+        )
+        OutcomeHelp.objects.bulk_create(
+            OutcomeHelp(record=record, kind=kind)
+            for record in replaced
+            for kind in sorted(set(data.outcomes[record.outcome.code].helping_kinds))
         )
         Action.objects.bulk_create(
             Action(
@@ -671,6 +682,7 @@ FIELD_LABELS = {
     "words": "the person's words",
     "practitioner_status": "practitioner's view",
     "helping": "what is helping",
+    "helping_kinds": "kinds of help",
     "barriers": "barriers",
     "barrier_words": "barriers in words",
     "themes": "themes",
