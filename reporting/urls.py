@@ -1,4 +1,4 @@
-from reporting.views import audit, dashboard, drilldown, returns, targets, themes
+from reporting.views import audit, dashboard, drilldown, returns, targets, themes, what_helps
 
 app_name = "reporting"
 
@@ -9,4 +9,5 @@ urlpatterns = [
     *returns.urlpatterns,
     *audit.urlpatterns,
     *themes.urlpatterns,
+    *what_helps.urlpatterns,
 ]

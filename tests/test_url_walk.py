@@ -185,6 +185,8 @@ WALK: dict[str, Row] = {
     "reporting:themes": Row(query=_east, allowed=READERS),
     "reporting:themes-download": Row(query=_east, allowed=READERS),
     "reporting:themes-words": Row(query=_east, allowed=READERS),
+    "reporting:what-helps": Row(query=_east, allowed=READERS),
+    "reporting:what-helps-download": Row(query=_east, allowed=READERS),
     "reporting:audit-download": Row(query=lambda world: "period=2025-26", allowed=LEADS),
     # People of team East.
     "conversations:person-list": Row(

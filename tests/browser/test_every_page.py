@@ -175,6 +175,7 @@ def _reporting_pages(user, conversations) -> list[Visit]:
         Visit("targets", _url("reporting:targets")),
         Visit("themes", _url("conversations:codebook")),
         Visit("themes report", _url("reporting:themes")),
+        Visit("what helps", _url("reporting:what-helps")),
     ]
     theme = Theme.objects.managed_by(user).order_by("pk").first()
     if theme is not None:
@@ -306,7 +307,7 @@ COMMON |= {"password change, errors"}
 COMMON |= {"two-step sign-in"}
 PEOPLE = {"people", "person", "person summary", "conversation", "conversation history"}
 REPORTS = {"dashboard", "drilldown", "drilldown, no records", "targets", "themes"}
-REPORTS |= {"themes report"}
+REPORTS |= {"themes report", "what helps"}
 RECORDING = {"person edit", "person new", "conversation start", "draft", "recording", "sign-off"}
 RECORDING |= {"conflict"}
 RECORDING |= {"person new, errors"}
