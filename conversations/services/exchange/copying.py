@@ -1,20 +1,28 @@
 """Writing a conversations file on PostgreSQL at COPY speed.
 
-While ``conversations_check`` reads the file, every good line is COPied (``copy_expert``, a
-chunk of lines at a time) into TEMPORARY staging tables, which nobody else sees and which
-vanish with the transaction. Only when the whole file has been checked without a problem are
-the real tables written, each with a few set-based statements from the staging tables: the
-same rows as the batched writer in ``writing`` produces on SQLite (people, conversations
-created and updated, outcome records with their barriers, actions and goals, measure answers,
-team allocations, carer links, one audit event per conversation), new rows in the same order.
-One difference no one can see: where an update keeps an outcome record or an answer, it is
-updated in place (same id) rather than deleted and inserted again, which spares PostgreSQL a
-deferred foreign-key check per row at commit.
+While ``conversations_check`` reads the file, good lines are collected as COPY text, a chunk
+of ``batch_size`` lines at a time. Each chunk is COPied (``copy_expert``) into TEMPORARY
+staging tables, which nobody else sees and which vanish with the transaction, and written to
+the real tables with a few set-based statements, parents before children, in a worker thread
+while the main thread checks the next chunk: PostgreSQL's work and Python's overlap. The
+result is the same rows as the batched writer in ``writing`` produces on SQLite (people,
+conversations created and updated, outcome records with their barriers, actions and goals,
+measure answers, team allocations, carer links, one audit event per conversation), new rows
+in the same order. A file with any problem, found on any line or after the last one, writes
+nothing: the transaction (or savepoint) is rolled back, chunks already written with it (the
+only trace: sequence numbers used).
 
-The file is read once. Memory holds one chunk of staged lines (``COPY_BATCH_SIZE``) plus what
-the check keeps for the whole file (per line: its id and date; per person: ref and group).
-After the transaction commits, the tables written are ANALYZEd: autovacuum is slow to analyse
-small lookup tables after a bulk load, and stale statistics flip query plans.
+Foreign keys are checked as each statement ends rather than at commit, so that those checks
+(one per row and key: PostgreSQL has no set-based check) run in the worker too, while lines
+are being read. Where an update keeps an outcome record, an answer or an action, it is kept
+or updated in place (same id) rather than deleted and inserted again: no one can see the
+difference, and PostgreSQL checks no foreign key for it.
+
+The file is read once. Memory holds two chunks of staged lines (``COPY_BATCH_SIZE``: one
+being written, one being read) plus what the check keeps for the whole file (per line: its
+id and date; per person: ref and group). After the transaction commits, the tables written
+are ANALYZEd: autovacuum is slow to analyse small lookup tables after a bulk load, and stale
+statistics flip query plans.
 """
 
 from __future__ import annotations
