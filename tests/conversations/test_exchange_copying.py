@@ -17,7 +17,12 @@ from conversations.models import (
     OutcomeRecord,
     Person,
 )
-from conversations.services.exchange import ConversationImportError, conversations_import, importing
+from conversations.services.exchange import (
+    ConversationImportError,
+    conversations_import,
+    copying,
+    importing,
+)
 from tests.conversations.test_exchange import (
     carer_line,
     existing_person_line,
@@ -360,20 +365,32 @@ def test_a_problem_found_after_the_last_line_undoes_the_chunks_written():
     assert snapshot() == before
 
 
-def test_foreign_keys_are_checked_at_commit_again_after_an_import():
-    conversations_import([json.dumps(item) for item in first_file()])
+def assert_foreign_keys_are_checked_at_commit() -> None:
     inserted = False
 
     with pytest.raises(IntegrityError), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
             f'INSERT INTO {Action._meta.db_table} (record_id, what, owner, "order") '
             "VALUES (%s, 'x', '', 0)",
-            [OutcomeRecord.objects.order_by("pk").last().pk + 1000],
+            [2**62],  # no such record
         )
         inserted = True  # a deferred check: not yet
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
 
     assert inserted
+
+
+def test_foreign_keys_are_checked_at_commit_again_after_an_import():
+    conversations_import([json.dumps(item) for item in first_file()])
+
+    assert_foreign_keys_are_checked_at_commit()
+
+
+def test_foreign_keys_are_checked_at_commit_again_after_a_refused_file():
+    with pytest.raises(ConversationImportError):
+        conversations_import([json.dumps(user_line(team="NOWHERE"))])
+
+    assert_foreign_keys_are_checked_at_commit()
 
 
 def test_a_bad_line_after_staged_chunks_writes_nothing():
@@ -414,3 +431,36 @@ def test_the_tables_written_are_analysed_after_the_commit(django_capture_on_comm
     assert reltuples(allocations) == allocations.objects.count()
     assert reltuples(links) == links.objects.count() == 1
     assert reltuples(Conversation) == Conversation.objects.count() == 5
+
+
+def test_copy_text_is_read_a_slice_at_a_time_and_whole():
+    text = "ligne\tcafé ☕\n" * 1000
+
+    reader = copying._Reader(text)
+    parts = iter(lambda: reader.read(4096), "")
+
+    assert "".join(parts) == text
+    assert copying._Reader("abc").read() == "abc"
+
+
+def test_a_failure_while_a_chunk_is_written_is_raised_and_undoes_everything(monkeypatch):
+    before = snapshot()
+    write = copying._write
+    calls = []
+
+    def fail_on_the_second_chunk(cursor, **options):
+        calls.append(1)
+        if len(calls) == 2:
+            raise RuntimeError("the database went away")
+        return write(cursor, **options)
+
+    monkeypatch.setattr(copying, "_write", fail_on_the_second_chunk)
+
+    with pytest.raises(RuntimeError, match="went away"):
+        importing._import_by_copy(
+            [json.dumps(item) for item in first_file()], batch_size=1, by=None, reason="Imported"
+        )
+
+    assert len(calls) == 2  # the first chunk was written, then undone
+    assert snapshot() == before
+    assert_foreign_keys_are_checked_at_commit()
