@@ -1,12 +1,13 @@
 """Conversations in bulk (spec §8): JSON Lines read and written in one shape.
 
-Import checks the whole file first and collects every problem as ``(line number, reason)``;
-only a clean file is written, in one transaction. On SQLite the file is read twice (check,
-then write in batches of plain INSERTs) so that memory stays small for large files: a file
+Import checks the whole file and collects every problem as ``(line number, reason)``; only
+a clean file is written, in one transaction. On SQLite the file is read twice (check, then
+write in batches of plain INSERTs) so that memory stays small for large files: a file
 object is rewound, a list is iterated again, any other iterator is spooled to a temporary
-file. On PostgreSQL the file is read once: lines are COPied into temporary staging tables as
-they are checked and written set-based from there once the whole file is good; the tables
-written are ANALYZEd after the commit. Either way the import sends
+file. On PostgreSQL the file is read once: each chunk of checked lines is COPied into
+temporary staging tables and written set-based from there while the next chunk is checked,
+and the whole transaction is rolled back if any problem turns up; the tables written are
+ANALYZEd after the commit. Either way the import sends
 ``conversations.signals.conversations_changed`` inside its transaction.
 
 The modules: ``checking`` (each line, then the file), ``importing`` (the entry point),

@@ -707,14 +707,19 @@ def _births(refs: dict[int, set[str]]) -> dict[tuple[int, str], date]:
 
 
 def conversations_check(
-    lines: Iterable[str], *, on_row: Callable[[_Row], None] | None = None
+    lines: Iterable[str],
+    *,
+    on_row: Callable[[_Row], None] | None = None,
+    on_lines_read: Callable[[], None] | None = None,
 ) -> CheckResult:
     """Parse and check every line; never writes. Queries: a fixed handful for the reference
     data plus one per 900 distinct people named in the file.
 
     ``on_row`` is handed every good line, in line order, until the first problem is found
     (the PostgreSQL writer stages lines in temporary tables while they are checked); a file
-    with any problem is never written, whatever ``on_row`` did with the lines before it."""
+    with any problem is never written, whatever ``on_row`` did with the lines before it.
+    ``on_lines_read`` is called once every line has been read, before the queries about the
+    people the file names."""
     lookups = _Lookups.load()
     checker = _LineChecker(lookups, timezone.localdate())
     plan = _Plan(lookups=lookups)
@@ -750,6 +755,8 @@ def conversations_check(
             cared_for.append((number, row.partnership_id, row.cared_for_ref))
         held.append((number, row.partnership_id, row.ref, row.date_held))
     del first_seen
+    if on_lines_read is not None:
+        on_lines_read()
 
     refs: dict[int, set[str]] = {}
     for partnership_id, ref in plan.subjects:

@@ -1,25 +1,35 @@
 """Writing a conversations file on PostgreSQL at COPY speed.
 
-While ``conversations_check`` reads the file, every good line is COPied (``copy_expert``, a
-chunk of lines at a time) into TEMPORARY staging tables, which nobody else sees and which
-vanish with the transaction. Only when the whole file has been checked without a problem are
-the real tables written, each with a few set-based statements from the staging tables: the
-same rows as the batched writer in ``writing`` produces on SQLite (people, conversations
-created and updated, outcome records with their barriers, actions and goals, measure answers,
-team allocations, carer links, one audit event per conversation), new rows in the same order.
-One difference no one can see: where an update keeps an outcome record or an answer, it is
-updated in place (same id) rather than deleted and inserted again, which spares PostgreSQL a
-deferred foreign-key check per row at commit.
+While ``conversations_check`` reads the file, good lines are collected as COPY text, a chunk
+of ``batch_size`` lines at a time. Each chunk is COPied (``copy_expert``) into TEMPORARY
+staging tables, which nobody else sees and which vanish with the transaction, and written to
+the real tables with a few set-based statements, parents before children, in a worker thread
+while the main thread checks the next chunk: PostgreSQL's work and Python's overlap. The
+result is the same rows as the batched writer in ``writing`` produces on SQLite (people,
+conversations created and updated, outcome records with their barriers, actions and goals,
+measure answers, team allocations, carer links, one audit event per conversation), new rows
+in the same order. A file with any problem, found on any line or after the last one, writes
+nothing: the transaction (or savepoint) is rolled back, chunks already written with it (the
+only trace: sequence numbers used).
 
-The file is read once. Memory holds one chunk of staged lines (``COPY_BATCH_SIZE``) plus what
-the check keeps for the whole file (per line: its id and date; per person: ref and group).
-After the transaction commits, the tables written are ANALYZEd: autovacuum is slow to analyse
-small lookup tables after a bulk load, and stale statistics flip query plans.
+Foreign keys are checked as each statement ends rather than at commit, so that those checks
+(one per row and key: PostgreSQL has no set-based check) run in the worker too, while lines
+are being read. Where an update keeps an outcome record, an answer or an action, it is kept
+or updated in place (same id) rather than deleted and inserted again: no one can see the
+difference, and PostgreSQL checks no foreign key for it.
+
+The file is read once. Memory holds two chunks of staged lines (``COPY_BATCH_SIZE``: one
+being written, one being read) plus what the check keeps for the whole file (per line: its
+id and date; per person: ref and group). After the transaction commits, the tables written
+are ANALYZEd: autovacuum is slow to analyse small lookup tables after a bulk load, and stale
+statistics flip query plans.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import re
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import date, datetime
 from typing import Any
 
@@ -37,7 +47,7 @@ from conversations.models import (
     OutcomeRecord,
     Person,
 )
-from conversations.services.exchange.checking import _Plan, _Row, conversations_check
+from conversations.services.exchange.checking import _Row, conversations_check
 from conversations.services.exchange.common import (
     CONVERSATION_COLUMNS,
     Changes,
@@ -45,10 +55,14 @@ from conversations.services.exchange.common import (
     ImportResult,
     column_defaults,
 )
+from frameworks.models import Role
 
 COPY_BATCH_SIZE = 20_000
+# How much of a chunk's COPY text psycopg2 reads at a time.
+_READ = 1 << 20
 
 _ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+_SPECIAL = re.compile(r"[\\\t\n\r]")
 _NULL = "\\N"
 
 # Staging tables: ``line`` (the line number) ties a line's parts to its conversation, ``seq``
@@ -88,7 +102,11 @@ _STAGING = {
         "kept boolean NOT NULL"
     ),
     "import_gone_record": "record_id bigint NOT NULL",
+    # Carer links wait for the last chunk: a carer may care for someone a later line names.
+    "import_link": "subject_id bigint NOT NULL, partnership_id bigint NOT NULL, ref text NOT NULL",
 }
+# Emptied after each chunk is written.
+_CHUNK_TABLES = [name for name in _STAGING if name != "import_link"]
 _COPIED = {
     "import_conversation": (
         "line, partnership_id, external_id, ref, role, team_id, type, version_id, date_held, "
@@ -106,7 +124,8 @@ _COPIED = {
 
 
 def _text(value: str) -> str:
-    return value.translate(_ESCAPES)
+    # Most text needs no escape; finding that out is several times faster than translating.
+    return value.translate(_ESCAPES) if _SPECIAL.search(value) else value
 
 
 def _or_null(value: Any) -> str:
@@ -123,35 +142,34 @@ def _flag(value: bool) -> str:
     return "t" if value else "f"
 
 
-class _Lines:
-    """The staged lines as the file ``copy_expert`` reads, a few kilobytes at a time: joined
-    into one string (and copied again by ``io.StringIO``) a chunk would take several times the
-    memory the lines themselves take."""
+class _Reader:
+    """A chunk's COPY text as the file ``copy_expert`` reads: a slice at a time, where
+    ``io.StringIO`` would first copy it all (at four bytes a character once it meets one
+    that is not Latin-1)."""
 
-    def __init__(self, rows: list[str]) -> None:
-        self.rows = rows
-        self.next = 0
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.at = 0
 
-    def read(self, size: int = 8192) -> str:
-        parts: list[str] = []
-        length = 0
-        while self.next < len(self.rows) and (size < 0 or length < size):
-            parts.append(self.rows[self.next])
-            parts.append("\n")
-            length += len(self.rows[self.next]) + 1
-            self.next += 1
-        return "".join(parts)
+    def read(self, size: int = -1) -> str:
+        end = len(self.text) if size < 0 else self.at + size
+        part = self.text[self.at : end]
+        self.at += len(part)
+        return part
 
 
 class _Stager:
-    """Collects checked lines as COPY text and sends them to the staging tables in chunks."""
+    """Collects checked lines as COPY text and hands each chunk of ``batch_size`` lines, with
+    the people it names first, to ``send``."""
 
-    def __init__(self, cursor: Any, *, batch_size: int) -> None:
-        self.cursor = cursor
+    def __init__(self, send: Callable[[dict[str, str]], None], *, batch_size: int) -> None:
+        self.send = send
         self.batch_size = batch_size
         self.lines = 0
         self.seq = 0
         self.buffers: dict[str, list[str]] = {name: [] for name in _COPIED}
+        # (partnership id, ref) -> [order, client group id, is carer] for this chunk's subjects
+        self.people: dict[tuple[int, str], list] = {}
 
     def add(self, row: _Row) -> None:
         line = row.line_number
@@ -198,26 +216,34 @@ class _Stager:
         for measure_id, answer in row.answers:
             self.seq += 1
             answers.append(f"{self.seq}\t{line}\t{measure_id}\t{answer}")
+        person = self.people.get((row.partnership_id, row.ref))
+        if person is None:
+            self.people[(row.partnership_id, row.ref)] = [
+                len(self.people),
+                row.client_group_id,
+                row.role == Role.CARER,
+            ]
+        elif row.role == Role.CARER:
+            person[2] = True
         self.lines += 1
         if self.lines % self.batch_size == 0:
             self.flush()
 
-    def add_people(self, plan: _Plan) -> None:
-        """The file's subjects, in the order the file first names them."""
-        people = self.buffers["import_person"]
-        for seq, ((partnership_id, ref), subject) in enumerate(plan.subjects.items()):
-            people.append(
-                f"{seq}\t{partnership_id}\t{_text(ref)}\t{subject.client_group_id}\t"
-                f"{_flag(subject.is_carer)}"
-            )
-            if len(people) >= self.batch_size:
-                self.flush()
-
     def flush(self) -> None:
-        for name, rows in self.buffers.items():
-            if rows:
-                self.cursor.copy_expert(f"COPY {name} ({_COPIED[name]}) FROM STDIN", _Lines(rows))
-                rows.clear()
+        """Hand over the chunk: its subjects in the order it first names them (a person the
+        file first names in this chunk takes the client group of that line)."""
+        if not self.buffers["import_conversation"]:
+            return
+        self.buffers["import_person"] = [
+            f"{order}\t{partnership_id}\t{_text(ref)}\t{group_id}\t{_flag(is_carer)}"
+            for (partnership_id, ref), (order, group_id, is_carer) in self.people.items()
+        ]
+        texts = {
+            name: "\n".join(rows) + "\n" if rows else "" for name, rows in self.buffers.items()
+        }
+        self.buffers = {name: [] for name in _COPIED}
+        self.people = {}
+        self.send(texts)
 
 
 def _table(model: type[Model]) -> str:
@@ -240,9 +266,9 @@ def _insert_select(
     return sql, [value for _, value in defaults]
 
 
-def _write(cursor: Any, *, by_id: int | None, reason: str) -> tuple[int, int, int]:
-    """Write the real tables from the staging tables; ``(created, updated, people created)``."""
-    now = timezone.now()
+def _write(cursor: Any, *, by_id: int | None, reason: str, now: datetime) -> tuple[int, int, int]:
+    """Write the real tables from the staging tables (one chunk of the file), parents before
+    children; ``(created, updated, people created)``."""
     person, conversation = _table(Person), _table(Conversation)
     record, measure_answer = _table(OutcomeRecord), _table(MeasureAnswer)
     through = _table(OutcomeRecord.barriers.through)
@@ -396,18 +422,34 @@ def _write(cursor: Any, *, by_id: int | None, reason: str) -> tuple[int, int, in
     cursor.execute(sql, params)
 
     # Actions and goals of kept records are replaced (the file holds at most one action a
-    # record, and goals in order).
-    for table in (_table(Action), _table(Goal)):
-        cursor.execute(
-            f"DELETE FROM {table} t USING import_made_record m "
-            "WHERE m.kept AND t.record_id = m.record_id"
-        )
+    # record, and goals in order). A kept record whose one action is already exactly the
+    # row the file's words would make keeps it: the same rows, without writing (and
+    # checking the foreign key of) every action again when a file is imported again.
+    action = _table(Action)
+    quote = connection.ops.quote_name
+    defaults = column_defaults(Action, ["record", "what"], now=now)
+    same = " AND ".join(
+        ["r.actions IS NOT NULL", "t.what = r.actions"]
+        + [f"t.{quote(f.column)} IS NOT DISTINCT FROM %s" for f, _ in defaults]
+        + [f"NOT EXISTS (SELECT FROM {action} o WHERE o.record_id = t.record_id AND o.id <> t.id)"]
+    )
+    cursor.execute(
+        f"DELETE FROM {action} t USING import_made_record m JOIN import_record r "
+        "ON r.line = m.line AND r.outcome_id = m.outcome_id "
+        f"WHERE m.kept AND t.record_id = m.record_id AND NOT COALESCE({same}, false)",
+        [value for _, value in defaults],
+    )
+    cursor.execute(
+        f"DELETE FROM {_table(Goal)} t USING import_made_record m "
+        "WHERE m.kept AND t.record_id = m.record_id"
+    )
     sql, params = _insert_select(
         Action,
         ["record", "what"],
         "m.record_id, r.actions",
         "FROM import_record r JOIN import_made_record m "
         "ON m.line = r.line AND m.outcome_id = r.outcome_id WHERE r.actions IS NOT NULL "
+        f"AND (NOT m.kept OR NOT EXISTS (SELECT FROM {action} x WHERE x.record_id = m.record_id)) "
         "ORDER BY r.seq",
         now=now,
     )
@@ -447,7 +489,7 @@ def _write(cursor: Any, *, by_id: int | None, reason: str) -> tuple[int, int, in
     )
     cursor.execute(sql, params)
 
-    # Every subject allocated to the conversation's team; carers linked (links only added).
+    # Every subject allocated to the conversation's team (allocations only added).
     sql, params = _insert_select(
         Person.teams.through,
         ["person", "team"],
@@ -456,16 +498,11 @@ def _write(cursor: Any, *, by_id: int | None, reason: str) -> tuple[int, int, in
         now=now,
     )
     cursor.execute(sql, params)
-    sql, params = _insert_select(
-        Person.cares_for.through,
-        ["from_person", "to_person"],
-        "DISTINCT s.subject_id, p.id",
-        f"FROM import_conversation s JOIN {person} p "
-        "ON p.partnership_id = s.partnership_id AND p.ref = s.cared_for_ref ORDER BY 1, 2 "
-        "ON CONFLICT DO NOTHING",
-        now=now,
+    cursor.execute(
+        "INSERT INTO import_link (subject_id, partnership_id, ref) "
+        "SELECT subject_id, partnership_id, cared_for_ref FROM import_conversation "
+        "WHERE cared_for_ref IS NOT NULL"
     )
-    cursor.execute(sql, params)
 
     # One audit event per conversation, in line order.
     sql, params = _insert_select(
@@ -488,6 +525,78 @@ def _write(cursor: Any, *, by_id: int | None, reason: str) -> tuple[int, int, in
         ],
     )
     return created, updated, people_created
+
+
+def _link_carers(cursor: Any, *, now: datetime) -> None:
+    """Each carer linked to the person they care for, once every chunk is written (links
+    are only ever added)."""
+    sql, params = _insert_select(
+        Person.cares_for.through,
+        ["from_person", "to_person"],
+        "DISTINCT l.subject_id, p.id",
+        f"FROM import_link l JOIN {_table(Person)} p "
+        "ON p.partnership_id = l.partnership_id AND p.ref = l.ref ORDER BY 1, 2 "
+        "ON CONFLICT DO NOTHING",
+        now=now,
+    )
+    cursor.execute(sql, params)
+
+
+class _ChunkWriter:
+    """Writes each staged chunk in a worker thread while the main thread checks the next
+    one, so that PostgreSQL's work (writes and their foreign-key checks) and Python's
+    (reading and checking lines) overlap. At most one chunk is being written at a time.
+
+    The worker uses this transaction's own database connection (psycopg2 releases Python's
+    lock while PostgreSQL works); the main thread does not touch the database meanwhile:
+    ``wait`` is called before it does. A chunk written before a later line turns out bad is
+    undone with the rest when the transaction rolls back."""
+
+    def __init__(self, *, by_id: int | None, reason: str, now: datetime) -> None:
+        connection.ensure_connection()
+        self.raw = connection.connection
+        self.by_id, self.reason, self.now = by_id, reason, now
+        self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-writer")
+        self.pending: Future | None = None
+        self.created = self.updated = self.people_created = 0
+        self.changes: Changes = set()
+
+    def send(self, texts: dict[str, str]) -> None:
+        self.wait()
+        self.pending = self.executor.submit(self._write_chunk, texts)
+
+    def wait(self) -> None:
+        """Until the chunk being written is written; raises what writing it raised."""
+        if self.pending is not None:
+            pending, self.pending = self.pending, None
+            pending.result()
+
+    def close(self) -> None:
+        try:
+            self.wait()
+        finally:
+            self.executor.shutdown(wait=True)
+
+    def _write_chunk(self, texts: dict[str, str]) -> None:
+        with self.raw.cursor() as cursor:
+            for name, text in texts.items():
+                if text:
+                    cursor.copy_expert(
+                        f"COPY {name} ({_COPIED[name]}) FROM STDIN", _Reader(text), size=_READ
+                    )
+            created, updated, people_created = _write(
+                cursor, by_id=self.by_id, reason=self.reason, now=self.now
+            )
+            cursor.execute(
+                "SELECT partnership_id, date_held FROM import_conversation UNION "
+                "SELECT partnership_id, held_before FROM import_conversation "
+                "WHERE held_before IS NOT NULL"
+            )
+            self.changes.update(cursor.fetchall())
+            cursor.execute(f"TRUNCATE {', '.join(_CHUNK_TABLES)}")
+        self.created += created
+        self.updated += updated
+        self.people_created += people_created
 
 
 def _analyze(tables: Iterable[str]) -> None:
@@ -513,28 +622,38 @@ _WRITTEN: list[type[Model]] = [
 def conversations_copy(
     lines: Iterable[str], *, batch_size: int, by: Any, reason: str
 ) -> tuple[ImportResult, Changes]:
-    """Check every line while staging it, then write (PostgreSQL only), in the caller's
-    transaction. Raises ``ConversationImportError`` when any line is bad: the staging tables
-    go with the rolled-back transaction, and nothing else was written."""
+    """Check every line while staging it, writing each chunk as soon as it is staged, then
+    link carers (PostgreSQL only), in the caller's transaction. Raises
+    ``ConversationImportError`` when any line is bad: what was written goes with the
+    rolled-back transaction (or savepoint), and so do the staging tables.
+
+    Foreign keys are checked as each statement ends (``SET CONSTRAINTS ALL IMMEDIATE``; the
+    rows are written parents first), so that PostgreSQL checks them while the next chunk is
+    being read instead of all at once at commit; deferred checking is set back afterwards."""
     by_id = getattr(by, "pk", None)
+    now = timezone.now()
     with connection.cursor() as cursor:
         for name, columns in _STAGING.items():
             cursor.execute(f"CREATE TEMPORARY TABLE {name} ({columns}) ON COMMIT DROP")
-        stager = _Stager(cursor, batch_size=batch_size)
-        check = conversations_check(lines, on_row=stager.add)
-        if check.problems:
-            raise ConversationImportError(check.problems)
-        assert check._plan is not None
-        stager.add_people(check._plan)
-        stager.flush()
-        created, updated, people_created = _write(cursor, by_id=by_id, reason=reason)
-        cursor.execute(
-            "SELECT partnership_id, date_held FROM import_conversation UNION "
-            "SELECT partnership_id, held_before FROM import_conversation "
-            "WHERE held_before IS NOT NULL"
-        )
-        changes: Changes = set(cursor.fetchall())
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    writer = _ChunkWriter(by_id=by_id, reason=reason, now=now)
+    stager = _Stager(writer.send, batch_size=batch_size)
+    try:
+        check = conversations_check(lines, on_row=stager.add, on_lines_read=writer.wait)
+        if not check.problems:
+            stager.flush()
+    finally:
+        writer.close()
+    with connection.cursor() as cursor:
+        if not check.problems:
+            _link_carers(cursor, now=now)
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
         cursor.execute(f"DROP TABLE {', '.join(_STAGING)}")
+    if check.problems:
+        raise ConversationImportError(check.problems)
     tables = [_table(model) for model in _WRITTEN]
     transaction.on_commit(lambda: _analyze(tables))
-    return ImportResult(created=created, updated=updated, people_created=people_created), changes
+    result = ImportResult(
+        created=writer.created, updated=writer.updated, people_created=writer.people_created
+    )
+    return result, writer.changes

@@ -118,10 +118,10 @@ def conversations_import(
     ``batch_size`` is how many lines are written at a time (default 2,000 on SQLite, 20,000
     lines a COPY on PostgreSQL): memory grows with it, not with the file.
 
-    On PostgreSQL the lines are COPied into temporary tables while they are checked, written
-    with set-based statements once the whole file is known to be good, and the tables written
-    are analysed after the commit. Elsewhere the file is read twice: checked, then written in
-    batches. The results are the same rows either way.
+    On PostgreSQL each chunk of checked lines is COPied into temporary tables and written
+    with set-based statements while the next chunk is checked (a problem anywhere rolls it
+    all back), and the tables written are analysed after the commit. Elsewhere the file is
+    read twice: checked, then written in batches. The results are the same rows either way.
     """
     reason = f"Imported from {source}" if source else "Imported"
     if dry_run:
