@@ -7,11 +7,16 @@ earlier periods still count it. A retired theme is no longer offered for new cod
 
 from __future__ import annotations
 
+import re
+
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
 
 from conversations.models.organisation import Partnership, scope_of
+
+# A theme's code: what names it in files and in coded words.
+THEME_CODE = re.compile(r"^[a-z0-9_]+\Z")
 
 
 class ThemeQuerySet(models.QuerySet):
@@ -36,7 +41,9 @@ class Theme(models.Model):
     code = models.CharField(
         max_length=40,
         validators=[
-            RegexValidator(r"^[a-z0-9_]+\Z", "Use lower-case letters, digits and underscores only.")
+            RegexValidator(
+                THEME_CODE.pattern, "Use lower-case letters, digits and underscores only."
+            )
         ],
         help_text="Lower-case letters, digits and underscores; it names the theme in files and "
         "never changes.",
