@@ -751,4 +751,70 @@ def _outcome(
         record["actions"] = _action_text(profile, code, held) if kind == "support_plan" else ""
     if has_goals:
         record["goals"] = _goals(profile, record["status"], review_number)
+    _code_words(record, code)
     return record
+
+
+# How the demo's practitioners code what people said: the starter codebook's theme for each
+# barrier named, "process and protocol" where a process outcome falls short, and the kinds of
+# help the words of "what is helping" name. Derived from the record alone (no random draws),
+# so coding never changes the rest of the demo.
+THEMES_OF_BARRIERS = {
+    "transport": "transport",
+    "staffing": "staffing",
+    "resources": "resources",
+    "time_limited": "time_limited",
+    "not_joined_up": "not_joined_up",
+    "information": "not_knowing",
+}
+HELP_WORDS = {
+    "family_friends": (
+        "daughter",
+        "son",
+        "brother",
+        "sister",
+        "niece",
+        "neighbour",
+        "wife",
+        "husband",
+        "friend",
+        "family",
+        "mum",
+        "dad",
+    ),
+    "community_groups": ("club", "group", "church", "lunch", "day centre", "befriend"),
+    "the_service": (
+        "support worker",
+        "home carers",
+        "carers",
+        "rehab",
+        "worker",
+        "team",
+        "respite",
+        "nurse",
+    ),
+    "equipment_adaptations": (
+        "alarm",
+        "rail",
+        "equipment",
+        "frame",
+        "scooter",
+        "lock",
+        "stairlift",
+        "walker",
+        "adapt",
+    ),
+    "own_strengths": ("myself", "my own", "i've learned", "i have learned", "practice"),
+}
+
+
+def _code_words(record: dict, code: str) -> None:
+    themes = {THEMES_OF_BARRIERS[b] for b in record.get("barriers", []) if b in THEMES_OF_BARRIERS}
+    if code in PROCESS_OUTCOMES and record.get("status") in {"partly_achieved", "not_achieved"}:
+        themes.add("process")
+    helping = record.get("helping", "").lower()
+    kinds = sorted(kind for kind, words in HELP_WORDS.items() if any(w in helping for w in words))
+    if kinds:
+        record["helping_kinds"] = kinds
+    if themes:
+        record["themes"] = sorted(themes)
