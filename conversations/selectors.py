@@ -420,12 +420,18 @@ class SideView:
     outcomes: list[OutcomeRecord]
 
 
-def person_with_carers(person: Person, *, user: Any) -> list[SideView]:
+def person_with_carers(
+    person: Person, *, user: Any, carers: Iterable[Person] | None = None
+) -> list[SideView]:
     """The person's own latest signed-off conversation as someone who uses services, beside
     each carer's latest signed-off conversation as a carer about them (or about caring for
     more than one person), among the carers and conversations ``user`` may read. Empty when the
-    person has no carer the user may see. Three queries whatever the number of carers."""
-    carers = list(Person.objects.visible_to(user).filter(cares_for=person).order_by("ref"))
+    person has no carer the user may see. ``carers``: the person's carers the user may see, when
+    already read (the person page prefetches them); otherwise one more query. Two queries
+    besides, whatever the number of carers."""
+    if carers is None:
+        carers = Person.objects.visible_to(user).filter(cares_for=person).order_by("ref")
+    carers = list(carers)
     if not carers:
         return []
     latest: dict[tuple[int, str], Conversation] = {}

@@ -184,7 +184,7 @@ WALK: dict[str, Row] = {
     # The partnership's audit, for its lead (another partnership's lead gets their own).
     "reporting:themes": Row(query=_east, allowed=READERS),
     "reporting:themes-download": Row(query=_east, allowed=READERS),
-    "reporting:themes-words": Row(query=_east, allowed=READERS),
+    "reporting:themes-words-download": Row(query=_east, allowed=READERS),
     "reporting:what-helps": Row(query=_east, allowed=READERS),
     "reporting:what-helps-download": Row(query=_east, allowed=READERS),
     "reporting:audit-download": Row(query=lambda world: "period=2025-26", allowed=LEADS),

@@ -123,7 +123,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         for history in histories
     ]
     audit(action=AuditAction.VIEWED_PERSON, request=request, person=person)
-    beside_carers = selectors.person_with_carers(person, user=user)
+    beside_carers = selectors.person_with_carers(person, user=user, carers=person.visible_carers)
     for side in beside_carers[1:]:
         # A carer's words read on the cared-for person's page are a read of the carer's record.
         if side.conversation is not None:

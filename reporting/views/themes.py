@@ -123,5 +123,5 @@ def coded_words_download(request: HttpRequest) -> HttpResponse:
 urlpatterns: list[URLPattern] = [
     path("themes/", themes, name="themes"),
     path("themes/download.csv", themes_download, name="themes-download"),
-    path("themes/words.csv", coded_words_download, name="themes-words"),
+    path("themes/words.csv", coded_words_download, name="themes-words-download"),
 ]

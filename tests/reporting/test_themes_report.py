@@ -170,7 +170,7 @@ def test_the_coded_words_download_has_words_but_no_names_or_references(
     person.save()
     client.force_login(team_leader)
 
-    response = client.get(reverse("reporting:themes-words"), PERIOD)
+    response = client.get(reverse("reporting:themes-words-download"), PERIOD)
 
     body = response.content.decode()
     table = list(csv.DictReader(io.StringIO(body)))
@@ -193,7 +193,7 @@ def test_coded_words_that_look_like_a_formula_are_made_inert(client, team_leader
     ).update(words="=cmd|' /C calc'!A0")
     client.force_login(team_leader)
 
-    body = client.get(reverse("reporting:themes-words"), PERIOD).content.decode()
+    body = client.get(reverse("reporting:themes-words-download"), PERIOD).content.decode()
 
     assert "'=cmd|" in body
 
