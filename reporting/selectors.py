@@ -143,6 +143,17 @@ def _count_rows(latest: QuerySet, *, measure: str) -> list[tuple]:
         return cursor.fetchall()
 
 
+def _runs_of_days(periods: Sequence[Period]) -> list[tuple[date, date]]:
+    """The days of ``periods`` (sorted, not overlapping) as runs of consecutive days."""
+    runs: list[tuple[date, date]] = []
+    for period in periods:
+        if runs and (period.first_day - runs[-1][1]).days == 1:
+            runs[-1] = (runs[-1][0], period.last_day)
+        else:
+            runs.append((period.first_day, period.last_day))
+    return runs
+
+
 def latest_answers(
     *,
     scope: Scope,
@@ -163,6 +174,12 @@ def latest_answers(
         last_day=periods[-1].last_day,
         measures=measures,
     ).annotate(period_label=_quarter_case(periods), cell=cell)
+    runs = _runs_of_days(periods)
+    if len(runs) > 1:  # e.g. a stale quarter and the one under way: not the quarters between
+        held = Q(pk__in=[])
+        for first_day, last_day in runs:
+            held |= Q(conversation__date_held__gte=first_day, conversation__date_held__lte=last_day)
+        answers = answers.filter(held)
     partition = [F("measure_id"), F("period_label"), F("cell")]
     columns = [key, "period_label", "cell", "answer"]
     if by_team:

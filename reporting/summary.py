@@ -13,21 +13,24 @@ Never served stale:
   is an upsert of the summary's row, so it waits for a rebuild of that row that is under way
   and a rebuild that starts later waits for the writer to commit;
 - a read takes only rows of summaries marked built, in the same statement as the mark; a
-  summary that is missing or stale is rebuilt there and then, under a lock on its row, or,
-  where that fails (a lock wait ended by the database), counted live;
+  period whose summary is missing or stale is counted live for that read, for the scope and
+  breakdown asked for only. A read never rebuilds (nor writes, nor waits for a lock): a late
+  sign-off costs its next readers a live count (about what every read cost before the
+  summaries), not the rebuild of every team and breakdown of the period;
+- ``summaries_rebuild(stale_only=True)`` (``manage.py rebuild_summaries --stale``, run by a
+  scheduler every few minutes) rebuilds what is missing or stale, out of any request;
 - periods not yet over, and scopes the summary does not hold (several teams but not the
   whole partnership, for the measures), are always counted live.
 """
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
 import pandas as pd
-from django.db import DatabaseError, connections, router, transaction
+from django.db import connections, router, transaction
 from django.db.models import (
     Case,
     CharField,
@@ -55,8 +58,6 @@ from frameworks.models import BarrierCode, ClientGroup, Measure
 from frameworks.periods import Period
 from reporting import selectors
 from reporting.models import BarrierCount, CountSummary, MeasureCount, OutcomeCount
-
-logger = logging.getLogger(__name__)
 
 # The breakdowns kept for the partnership and for each team, and how a kept row names its
 # cell. A team breakdown of the partnership is its teams' whole rows.
@@ -319,19 +320,6 @@ def _build(partnership: Partnership, periods: Sequence[Period], *, force: bool =
     CountSummary.objects.filter(pk__in=ids.values()).update(built=True, built_at=timezone.now())
 
 
-def _built(partnership: Partnership, periods: Sequence[Period]) -> bool:
-    """Rebuild ``periods`` found missing or stale, in a transaction (a savepoint inside one)
-    of its own. False when the database refused (e.g. ended a lock wait as a deadlock): the
-    caller then counts live."""
-    try:
-        with transaction.atomic(using=router.db_for_write(CountSummary)):
-            _build(partnership, periods)
-    except DatabaseError:
-        logger.warning("Count summaries of %s not rebuilt: counting live", partnership.code)
-        return False
-    return True
-
-
 # --- reading --------------------------------------------------------------------------------
 
 
@@ -393,21 +381,16 @@ def measure_counts(
     breakdown: str | None = None,
     measures: Sequence[dict] | None = None,
 ) -> pd.DataFrame:
-    """``selectors.measure_counts``: periods that are over from the summaries (rebuilt first
-    where missing or stale), the rest live. A scope of one team or the whole partnership is
-    kept; a scope of several teams is counted live."""
+    """``selectors.measure_counts``: periods that are over from their built summaries, the
+    rest (under way, or over but missing or stale) counted live, in one more query. A scope of
+    one team or the whole partnership is kept; a scope of several teams is counted live."""
     today = _today()
     periods = list(periods)
     kept = [p for p in periods if p.is_over(today)] if len(scope.teams) <= 1 else []
     rows: list[tuple] = []
     if kept:
         rows, built = _kept_measure_rows(scope, kept, breakdown, measures)
-        missing = [p for p in kept if str(p) not in built]
-        if missing and _built(scope.partnership, missing):
-            more, built = _kept_measure_rows(scope, missing, breakdown, measures)
-            rows += more
-            missing = [p for p in missing if str(p) not in built]
-        kept = [p for p in kept if p not in missing]
+        kept = [p for p in kept if str(p) in built]
     frame = pd.DataFrame.from_records(rows, columns=MEASURE_COLUMNS)
     live = [p for p in periods if p not in kept]
     if not live:
@@ -415,10 +398,8 @@ def measure_counts(
     counted = selectors.live_measure_counts(
         scope=scope, periods=live, breakdown=breakdown, measures=measures
     )
-    # Periods between live ones are counted under no label: they are not asked for here.
-    counted = counted[counted["period"].isin([str(p) for p in live])]
     if frame.empty:
-        return counted.reset_index(drop=True)
+        return counted
     return pd.concat([frame, counted], ignore_index=True)
 
 
@@ -460,17 +441,14 @@ def _kept_counts(
     period = kept_period(first_day, last_day)
     if period is None:
         return None
-    rows = _summed_rows(scope, period, model, keys, only)
-    if rows is None and _built(scope.partnership, [period]):
-        rows = _summed_rows(scope, period, model, keys, only)
-    return rows
+    return _summed_rows(scope, period, model, keys, only)
 
 
 def outcome_status_counts(
     *, scope: selectors.Scope, first_day: date, last_day: date
 ) -> pd.DataFrame | None:
     """``selectors.live_outcome_achievement`` from the summary, or None when the days are
-    not a period that is over (or the summary could not be rebuilt)."""
+    not a period that is over or its summary is missing or stale (the caller counts live)."""
     rows = _kept_counts(
         scope, first_day, last_day, OutcomeCount, ["r.outcome_id", "r.status"], "1 = 1"
     )
