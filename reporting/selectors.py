@@ -223,9 +223,10 @@ def measure_counts(
     ``pk``, ``code`` and ``population``, when the caller has them already (the count then
     needs no join to the measures table, see ``_population_filter``).
 
-    Periods that are over are read from the count summaries (``reporting.summary``, rebuilt
-    first where a write made them stale); the others, and scopes of several teams, are
-    counted live (``live_measure_counts``). One query for each, however many rows.
+    Periods that are over are read from the count summaries (``reporting.summary``) where
+    they are built; the others (under way, or stale after a write until the scheduled
+    rebuild), and scopes of several teams, are counted live (``live_measure_counts``). One
+    query for each, however many rows.
     """
     from reporting import summary
 

@@ -523,8 +523,8 @@ def summaries_rebuild(
     partnership (all by default), and remove summaries of periods that hold none. Idempotent:
     a second run keeps the same counts. Each chunk of periods is a transaction of its own.
 
-    ``stale_only``: only the periods whose summary is missing or marked stale (what the next
-    reader would otherwise rebuild), e.g. every few minutes from a scheduler."""
+    ``stale_only``: only the periods whose summary is missing or marked stale (which readers
+    count live meanwhile), every few minutes from a scheduler."""
     today = _today()
     done = []
     for partnership in partnerships or Partnership.objects.order_by("code"):
