@@ -147,7 +147,7 @@ def _count_rows(latest: QuerySet, *, measure: str) -> list[tuple]:
         return cursor.fetchall()
 
 
-def _runs_of_days(periods: Sequence[Period]) -> list[tuple[date, date]]:
+def runs_of_days(periods: Sequence[Period]) -> list[tuple[date, date]]:
     """The days of ``periods`` (sorted, not overlapping) as runs of consecutive days."""
     runs: list[tuple[date, date]] = []
     for period in periods:
@@ -178,7 +178,7 @@ def latest_answers(
         last_day=periods[-1].last_day,
         measures=measures,
     ).annotate(period_label=_quarter_case(periods), cell=cell)
-    runs = _runs_of_days(periods)
+    runs = runs_of_days(periods)
     if len(runs) > 1:  # e.g. a stale quarter and the one under way: not the quarters between
         held = Q(pk__in=[])
         for first_day, last_day in runs:

@@ -404,11 +404,11 @@ def measure_counts(
 
 
 def _summed_rows(
-    scope: selectors.Scope, period: Period, model, keys: Sequence[str], only: str
-) -> list[tuple] | None:
-    """``keys + (count,)`` summed over the scope's teams (every team for the partnership),
-    from the built summary of ``period``, where ``only`` (SQL on ``r``) holds; None when the
-    summary is missing or stale. One query."""
+    scope: selectors.Scope, periods: Sequence[Period], model, keys: Sequence[str], only: str
+) -> dict[str, list[tuple]]:
+    """``label -> [keys + (count,)]`` summed over the scope's teams (every team for the
+    partnership), for each built summary among ``periods``, where ``only`` (SQL on ``r``)
+    holds; a period whose summary is missing or stale is left out. One query."""
     if scope.teams:
         in_team = f"r.team_id IN ({', '.join(['%s'] * len(scope.teams))})"
         team_params = [team.pk for team in scope.teams]
@@ -416,18 +416,23 @@ def _summed_rows(
         in_team, team_params = "r.team_id IS NOT NULL", []
     columns = ", ".join(keys)
     sql = (
-        f"SELECT {columns}, SUM(r.count) FROM {_table(CountSummary)} s "
-        f"LEFT JOIN {_table(model)} r ON r.summary_id = s.id AND {in_team} AND {only} "
-        f"LEFT JOIN {_table(BarrierCode)} b ON b.id = r.barrier_id "
-        if model is BarrierCount
-        else f"SELECT {columns}, SUM(r.count) FROM {_table(CountSummary)} s "
+        f"SELECT s.period, {columns}, SUM(r.count) FROM {_table(CountSummary)} s "
         f"LEFT JOIN {_table(model)} r ON r.summary_id = s.id AND {in_team} AND {only} "
     )
-    sql += f"WHERE s.partnership_id = %s AND s.built = %s AND s.period = %s GROUP BY {columns}"
-    found = _read(sql, [*team_params, scope.partnership.pk, True, str(period)])
-    if not found:
-        return None
-    return [(*row[:-1], int(row[-1])) for row in found if row[0] is not None]
+    if model is BarrierCount:
+        sql += f"LEFT JOIN {_table(BarrierCode)} b ON b.id = r.barrier_id "
+    labels_in = ", ".join(["%s"] * len(periods))
+    sql += (
+        f"WHERE s.partnership_id = %s AND s.built = %s AND s.period IN ({labels_in}) "
+        f"GROUP BY s.period, {columns}"
+    )
+    params = [*team_params, scope.partnership.pk, True, *map(str, periods)]
+    found: dict[str, list[tuple]] = {}
+    for label, *row in _read(sql, params):
+        kept = found.setdefault(label, [])
+        if row[0] is not None:
+            kept.append((*row[:-1], int(row[-1])))
+    return found
 
 
 def _kept_counts(
@@ -437,20 +442,47 @@ def _kept_counts(
     model,
     keys: Sequence[str],
     only: str,
+    live,
 ) -> list[tuple] | None:
+    """Rows of ``_summed_rows`` for the period running from ``first_day`` to ``last_day``, or
+    None when it is not a period that is over (or its summary is missing or stale and it is a
+    quarter: the caller counts live). These figures count records, each held in one quarter,
+    so a financial year without a built summary is the sum of its quarters: the built ones,
+    and the others counted by ``live`` (a ``selectors.live_*`` function) when they run on from
+    one another. Two queries at most, whatever the case."""
     period = kept_period(first_day, last_day)
     if period is None:
         return None
-    return _summed_rows(scope, period, model, keys, only)
+    quarters = [] if period.is_quarter else [Period(period.start_year, q) for q in range(1, 5)]
+    found = _summed_rows(scope, [period, *quarters], model, keys, only)
+    if str(period) in found:
+        return found[str(period)]
+    missing = [q for q in quarters if str(q) not in found]
+    if not quarters or selectors.runs_of_days(missing)[1:]:
+        return None
+    rows = [row for q in quarters if str(q) in found for row in found[str(q)]]
+    if missing:
+        counted = live(scope=scope, first_day=missing[0].first_day, last_day=missing[-1].last_day)
+        rows += [tuple(row) for row in counted.itertuples(index=False)]
+    summed: dict[tuple, int] = {}
+    for *key, count in rows:
+        summed[tuple(key)] = summed.get(tuple(key), 0) + int(count)
+    return [(*key, count) for key, count in summed.items()]
 
 
 def outcome_status_counts(
     *, scope: selectors.Scope, first_day: date, last_day: date
 ) -> pd.DataFrame | None:
-    """``selectors.live_outcome_achievement`` from the summary, or None when the days are
-    not a period that is over or its summary is missing or stale (the caller counts live)."""
+    """``selectors.live_outcome_achievement`` from the summaries, or None when the days are
+    not a period that is over or cannot be read from them (the caller counts live)."""
     rows = _kept_counts(
-        scope, first_day, last_day, OutcomeCount, ["r.outcome_id", "r.status"], "1 = 1"
+        scope,
+        first_day,
+        last_day,
+        OutcomeCount,
+        ["r.outcome_id", "r.status"],
+        "1 = 1",
+        selectors.live_outcome_achievement,
     )
     if rows is None:
         return None
@@ -460,7 +492,7 @@ def outcome_status_counts(
 def barrier_code_counts(
     *, scope: selectors.Scope, first_day: date, last_day: date
 ) -> pd.DataFrame | None:
-    """``selectors.live_barrier_counts`` from the summary, or None (see above)."""
+    """``selectors.live_barrier_counts`` from the summaries, or None (see above)."""
     rows = _kept_counts(
         scope,
         first_day,
@@ -468,6 +500,7 @@ def barrier_code_counts(
         BarrierCount,
         ["r.outcome_id", "b.code"],
         "r.barrier_id IS NOT NULL",
+        selectors.live_barrier_counts,
     )
     if rows is None:
         return None
@@ -485,6 +518,7 @@ def barrier_record_counts(
         BarrierCount,
         ["r.outcome_id"],
         "r.barrier_id IS NULL",
+        selectors.live_barrier_records,
     )
     if rows is None:
         return None

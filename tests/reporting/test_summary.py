@@ -478,6 +478,29 @@ def test_a_stale_quarter_and_the_one_under_way_are_counted_in_one_query(
     assert found == sorted(expected)
 
 
+def test_a_stale_year_sums_its_kept_quarters_and_counts_the_stale_one_live(
+    partnership, team, django_assert_num_queries
+):
+    for day in (dt.date(2025, 5, 1), dt.date(2025, 8, 1), dt.date(2026, 2, 1)):
+        answered(team, day=day, outcomes={"feeling_safe": "achieved"})
+    summary.summaries_rebuild()
+    late = answered(team, day=dt.date(2025, 8, 2), outcomes={"feeling_safe": "not_achieved"})
+    late.outcome_records.get().barriers.add(BarrierCode.objects.get(code="transport"))
+    year = {"first_day": Period(2025).first_day, "last_day": Period(2025).last_day}
+    assert not CountSummary.objects.get(period="2025-26").built
+
+    # One read of the kept year and quarters, one live count of the stale quarter.
+    with django_assert_num_queries(2):
+        counts = selectors.outcome_achievement(scope=Scope(partnership), **year)
+    live = selectors.live_outcome_achievement(scope=Scope(partnership), **year)
+    keys = ["outcome_id", "status", "count"]
+    assert sorted_frame(counts, keys) == sorted_frame(live, keys)
+    assert sorted(counts["count"]) == [1, 3]
+    with django_assert_num_queries(2):
+        barriers = selectors.barrier_records(scope=Scope(partnership), **year)
+    assert barriers["count"].tolist() == [1]
+
+
 def test_reading_built_summaries_costs_one_query_per_figure(
     partnership, team, django_assert_num_queries
 ):
