@@ -14,7 +14,8 @@ Never served stale:
   and a rebuild that starts later waits for the writer to commit;
 - a read takes only rows of summaries marked built, in the same statement as the mark; a
   period whose summary is missing or stale is counted live for that read, for the scope and
-  breakdown asked for only. A read never rebuilds (nor writes, nor waits for a lock): a late
+  breakdown asked for only (a year's outcome and barrier counts: its kept quarters, and the
+  stale quarter live). A read never rebuilds (nor writes, nor waits for a lock): a late
   sign-off costs its next readers a live count (about what every read cost before the
   summaries), not the rebuild of every team and breakdown of the period;
 - ``summaries_rebuild(stale_only=True)`` (``manage.py rebuild_summaries --stale``, run by a
