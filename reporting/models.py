@@ -82,7 +82,8 @@ class CountSummary(models.Model):
 
     ``built`` is true while the rows below it equal live counting. Every write that changes
     the period's figures sets it false in the writing transaction (``reporting.summary.
-    summaries_stale``); the next read rebuilds it before using it. Only counts are kept:
+    summaries_stale``); until ``rebuild_summaries --stale`` rebuilds it, reads count the period
+    live. Only counts are kept:
     percentages, intervals, suppression and targets are computed from them as from live
     counts."""
 

@@ -13,21 +13,25 @@ Never served stale:
   is an upsert of the summary's row, so it waits for a rebuild of that row that is under way
   and a rebuild that starts later waits for the writer to commit;
 - a read takes only rows of summaries marked built, in the same statement as the mark; a
-  summary that is missing or stale is rebuilt there and then, under a lock on its row, or,
-  where that fails (a lock wait ended by the database), counted live;
+  period whose summary is missing or stale is counted live for that read, for the scope and
+  breakdown asked for only (a year's outcome and barrier counts: its kept quarters, and the
+  stale quarter live). A read never rebuilds (nor writes, nor waits for a lock): a late
+  sign-off costs its next readers a live count (about what every read cost before the
+  summaries), not the rebuild of every team and breakdown of the period;
+- ``summaries_rebuild(stale_only=True)`` (``manage.py rebuild_summaries --stale``, run by a
+  scheduler every few minutes) rebuilds what is missing or stale, out of any request;
 - periods not yet over, and scopes the summary does not hold (several teams but not the
   whole partnership, for the measures), are always counted live.
 """
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
 import pandas as pd
-from django.db import DatabaseError, connections, router, transaction
+from django.db import connections, router, transaction
 from django.db.models import (
     Case,
     CharField,
@@ -55,8 +59,6 @@ from frameworks.models import BarrierCode, ClientGroup, Measure
 from frameworks.periods import Period
 from reporting import selectors
 from reporting.models import BarrierCount, CountSummary, MeasureCount, OutcomeCount
-
-logger = logging.getLogger(__name__)
 
 # The breakdowns kept for the partnership and for each team, and how a kept row names its
 # cell. A team breakdown of the partnership is its teams' whole rows.
@@ -319,19 +321,6 @@ def _build(partnership: Partnership, periods: Sequence[Period], *, force: bool =
     CountSummary.objects.filter(pk__in=ids.values()).update(built=True, built_at=timezone.now())
 
 
-def _built(partnership: Partnership, periods: Sequence[Period]) -> bool:
-    """Rebuild ``periods`` found missing or stale, in a transaction (a savepoint inside one)
-    of its own. False when the database refused (e.g. ended a lock wait as a deadlock): the
-    caller then counts live."""
-    try:
-        with transaction.atomic(using=router.db_for_write(CountSummary)):
-            _build(partnership, periods)
-    except DatabaseError:
-        logger.warning("Count summaries of %s not rebuilt: counting live", partnership.code)
-        return False
-    return True
-
-
 # --- reading --------------------------------------------------------------------------------
 
 
@@ -393,21 +382,16 @@ def measure_counts(
     breakdown: str | None = None,
     measures: Sequence[dict] | None = None,
 ) -> pd.DataFrame:
-    """``selectors.measure_counts``: periods that are over from the summaries (rebuilt first
-    where missing or stale), the rest live. A scope of one team or the whole partnership is
-    kept; a scope of several teams is counted live."""
+    """``selectors.measure_counts``: periods that are over from their built summaries, the
+    rest (under way, or over but missing or stale) counted live, in one more query. A scope of
+    one team or the whole partnership is kept; a scope of several teams is counted live."""
     today = _today()
     periods = list(periods)
     kept = [p for p in periods if p.is_over(today)] if len(scope.teams) <= 1 else []
     rows: list[tuple] = []
     if kept:
         rows, built = _kept_measure_rows(scope, kept, breakdown, measures)
-        missing = [p for p in kept if str(p) not in built]
-        if missing and _built(scope.partnership, missing):
-            more, built = _kept_measure_rows(scope, missing, breakdown, measures)
-            rows += more
-            missing = [p for p in missing if str(p) not in built]
-        kept = [p for p in kept if p not in missing]
+        kept = [p for p in kept if str(p) in built]
     frame = pd.DataFrame.from_records(rows, columns=MEASURE_COLUMNS)
     live = [p for p in periods if p not in kept]
     if not live:
@@ -415,24 +399,23 @@ def measure_counts(
     counted = selectors.live_measure_counts(
         scope=scope, periods=live, breakdown=breakdown, measures=measures
     )
-    # Periods between live ones are counted under no label: they are not asked for here.
-    counted = counted[counted["period"].isin([str(p) for p in live])]
     if frame.empty:
-        return counted.reset_index(drop=True)
+        return counted
     return pd.concat([frame, counted], ignore_index=True)
 
 
 def _summed_rows(
     scope: selectors.Scope,
-    period: Period,
+    periods: Sequence[Period],
     model,
     keys: Sequence[str],
     only: str,
     only_params: Sequence = (),
-) -> list[tuple] | None:
-    """``keys + (count,)`` summed over the scope's teams (every team for the partnership),
-    from the built summary of ``period``, where ``only`` (SQL on ``r``, with ``only_params``)
-    holds; None when the summary is missing or stale. One query."""
+) -> dict[str, list[tuple]]:
+    """``label -> [keys + (count,)]`` summed over the scope's teams (every team for the
+    partnership), for each built summary among ``periods``, where ``only`` (SQL on ``r``, with
+    ``only_params``) holds; a period whose summary is missing or stale is left out. One
+    query."""
     if scope.teams:
         in_team = f"r.team_id IN ({', '.join(['%s'] * len(scope.teams))})"
         team_params = [team.pk for team in scope.teams]
@@ -440,18 +423,23 @@ def _summed_rows(
         in_team, team_params = "r.team_id IS NOT NULL", []
     columns = ", ".join(keys)
     sql = (
-        f"SELECT {columns}, SUM(r.count) FROM {_table(CountSummary)} s "
-        f"LEFT JOIN {_table(model)} r ON r.summary_id = s.id AND {in_team} AND {only} "
-        f"LEFT JOIN {_table(BarrierCode)} b ON b.id = r.barrier_id "
-        if model is BarrierCount
-        else f"SELECT {columns}, SUM(r.count) FROM {_table(CountSummary)} s "
+        f"SELECT s.period, {columns}, SUM(r.count) FROM {_table(CountSummary)} s "
         f"LEFT JOIN {_table(model)} r ON r.summary_id = s.id AND {in_team} AND {only} "
     )
-    sql += f"WHERE s.partnership_id = %s AND s.built = %s AND s.period = %s GROUP BY {columns}"
-    found = _read(sql, [*team_params, *only_params, scope.partnership.pk, True, str(period)])
-    if not found:
-        return None
-    return [(*row[:-1], int(row[-1])) for row in found if row[0] is not None]
+    if model is BarrierCount:
+        sql += f"LEFT JOIN {_table(BarrierCode)} b ON b.id = r.barrier_id "
+    labels_in = ", ".join(["%s"] * len(periods))
+    sql += (
+        f"WHERE s.partnership_id = %s AND s.built = %s AND s.period IN ({labels_in}) "
+        f"GROUP BY s.period, {columns}"
+    )
+    params = [*team_params, *only_params, scope.partnership.pk, True, *map(str, periods)]
+    found: dict[str, list[tuple]] = {}
+    for label, *row in _read(sql, params):
+        kept = found.setdefault(label, [])
+        if row[0] is not None:
+            kept.append((*row[:-1], int(row[-1])))
+    return found
 
 
 def _kept_counts(
@@ -461,23 +449,47 @@ def _kept_counts(
     model,
     keys: Sequence[str],
     only: str,
+    live,
 ) -> list[tuple] | None:
+    """Rows of ``_summed_rows`` for the period running from ``first_day`` to ``last_day``, or
+    None when it is not a period that is over (or its summary is missing or stale and it is a
+    quarter: the caller counts live). These figures count records, each held in one quarter,
+    so a financial year without a built summary is the sum of its quarters: the built ones,
+    and the others counted by ``live`` (a ``selectors.live_*`` function) when they run on from
+    one another. Two queries at most, whatever the case."""
     period = kept_period(first_day, last_day)
     if period is None:
         return None
-    rows = _summed_rows(scope, period, model, keys, only)
-    if rows is None and _built(scope.partnership, [period]):
-        rows = _summed_rows(scope, period, model, keys, only)
-    return rows
+    quarters = [] if period.is_quarter else [Period(period.start_year, q) for q in range(1, 5)]
+    found = _summed_rows(scope, [period, *quarters], model, keys, only)
+    if str(period) in found:
+        return found[str(period)]
+    missing = [q for q in quarters if str(q) not in found]
+    if not quarters or selectors.runs_of_days(missing)[1:]:
+        return None
+    rows = [row for q in quarters if str(q) in found for row in found[str(q)]]
+    if missing:
+        counted = live(scope=scope, first_day=missing[0].first_day, last_day=missing[-1].last_day)
+        rows += [tuple(row) for row in counted.itertuples(index=False)]
+    summed: dict[tuple, int] = {}
+    for *key, count in rows:
+        summed[tuple(key)] = summed.get(tuple(key), 0) + int(count)
+    return [(*key, count) for key, count in summed.items()]
 
 
 def outcome_status_counts(
     *, scope: selectors.Scope, first_day: date, last_day: date
 ) -> pd.DataFrame | None:
-    """``selectors.live_outcome_achievement`` from the summary, or None when the days are
-    not a period that is over (or the summary could not be rebuilt)."""
+    """``selectors.live_outcome_achievement`` from the summaries, or None when the days are
+    not a period that is over or cannot be read from them (the caller counts live)."""
     rows = _kept_counts(
-        scope, first_day, last_day, OutcomeCount, ["r.outcome_id", "r.status"], "1 = 1"
+        scope,
+        first_day,
+        last_day,
+        OutcomeCount,
+        ["r.outcome_id", "r.status"],
+        "1 = 1",
+        selectors.live_outcome_achievement,
     )
     if rows is None:
         return None
@@ -487,7 +499,7 @@ def outcome_status_counts(
 def barrier_code_counts(
     *, scope: selectors.Scope, first_day: date, last_day: date
 ) -> pd.DataFrame | None:
-    """``selectors.live_barrier_counts`` from the summary, or None (see above)."""
+    """``selectors.live_barrier_counts`` from the summaries, or None (see above)."""
     rows = _kept_counts(
         scope,
         first_day,
@@ -495,6 +507,7 @@ def barrier_code_counts(
         BarrierCount,
         ["r.outcome_id", "b.code"],
         "r.barrier_id IS NOT NULL",
+        selectors.live_barrier_counts,
     )
     if rows is None:
         return None
@@ -512,6 +525,7 @@ def barrier_record_counts(
         BarrierCount,
         ["r.outcome_id"],
         "r.barrier_id IS NULL",
+        selectors.live_barrier_records,
     )
     if rows is None:
         return None
@@ -530,9 +544,8 @@ def figure_record_count(
     carrying ``barrier_code`` (of the outcomes ``outcome_ids``, or of any outcome), or
     records of ``outcome_ids`` with ``status`` at review. None when the period is not over,
     the figure is not one the summary keeps (a status and a barrier together, an outcome
-    alone), or the summary is missing or stale: that is not rebuilt here, since counting one
-    figure live takes tens of milliseconds and rebuilding a period seconds (the dashboard the
-    figure's link came from rebuilds it on its next read)."""
+    alone), or the summary is missing or stale (then the figure is counted live: ``rebuild_summaries
+    --stale`` keeps the period again, out of any request)."""
     if outcome_ids is not None:
         outcome_ids = sorted(outcome_ids)
         if not outcome_ids:
@@ -551,10 +564,10 @@ def figure_record_count(
     kept = kept_period(period.first_day, period.last_day)
     if kept is None:
         return None
-    rows = _summed_rows(scope, kept, model, ["r.summary_id"], only + of_outcomes, only_params)
-    if rows is None:
+    found = _summed_rows(scope, [kept], model, ["r.summary_id"], only + of_outcomes, only_params)
+    if str(kept) not in found:
         return None
-    return sum(count for _, count in rows)
+    return sum(count for _, count in found[str(kept)])
 
 
 # --- rebuilding everything ------------------------------------------------------------------
@@ -589,8 +602,8 @@ def summaries_rebuild(
     partnership (all by default), and remove summaries of periods that hold none. Idempotent:
     a second run keeps the same counts. Each chunk of periods is a transaction of its own.
 
-    ``stale_only``: only the periods whose summary is missing or marked stale (what the next
-    reader would otherwise rebuild), e.g. every few minutes from a scheduler."""
+    ``stale_only``: only the periods whose summary is missing or marked stale (which readers
+    count live meanwhile), every few minutes from a scheduler."""
     today = _today()
     done = []
     for partnership in partnerships or Partnership.objects.order_by("code"):

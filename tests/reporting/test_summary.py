@@ -1,6 +1,7 @@
 """Count summaries (``reporting.summary``): always equal to live counting, for every measure,
 scope, period and breakdown, and for outcomes at review and barriers; marked stale by the
-writes that change them; rebuilt on read."""
+writes that change them; a stale period counted live until ``summaries_rebuild`` (the
+scheduled ``rebuild_summaries --stale``) rebuilds it out of any request."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ import os
 
 import pandas as pd
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -219,17 +221,34 @@ def test_the_summaries_equal_live_counting(
             Scope(foreign_team.partnership),
         ]
 
-        # The first read of each period builds its summary, then reads what it built.
+        # Every period over that holds a conversation is kept, and read as kept.
+        summary.summaries_rebuild()
+        assert_all_built()
         assert_equal_to_live(scopes)
-        assert CountSummary.objects.filter(built=True).exists()
 
         for change, index in later:
             conversation = made[index % len(made)]
             if not Conversation.objects.filter(pk=conversation.pk).exists():
                 continue
             apply(change, conversation, groups)
-        assert_equal_to_live(scopes)
+        if later:
+            # Periods the changes marked stale are counted live, the others read as kept.
+            assert_equal_to_live(scopes)
+            # Then the scheduled rebuild of what is stale, and they are read as kept again.
+            summary.summaries_rebuild(stale_only=True)
+            assert_all_built()
+            assert_equal_to_live(scopes)
         transaction.set_rollback(True)
+
+
+def assert_all_built() -> None:
+    """Every period that is over and holds a conversation has a built summary."""
+    for partnership_id, day in Conversation.objects.values_list("partnership_id", "date_held"):
+        for period in summary.periods_of(day):
+            if period.is_over(TODAY):
+                assert CountSummary.objects.filter(
+                    partnership_id=partnership_id, period=str(period), built=True
+                ).exists(), period
 
 
 # --- what is kept, and when it is read ------------------------------------------------------
@@ -251,6 +270,10 @@ def answered(team, day=dt.date(2025, 8, 1), answer="yes", **extra):
 def test_a_period_that_is_over_is_read_from_its_summary(partnership, team):
     answered(team)
     scope = Scope(partnership)
+    # Until a rebuild keeps it, the period is counted live, and reading keeps nothing.
+    assert nm1(scope) == [("", 1, 1)]
+    assert not CountSummary.objects.filter(built=True).exists()
+    summary.summaries_rebuild()
 
     assert nm1(scope) == [("", 1, 1)]
     kept = CountSummary.objects.get(partnership=partnership, period=str(CLOSED_QUARTER))
@@ -285,9 +308,8 @@ def test_several_teams_are_counted_live(partnership, team, other_team):
 
 def test_a_write_marks_the_summaries_of_its_quarter_and_year_stale(partnership, team):
     conversation = answered(team, day=dt.date(2026, 2, 1))
-    nm1(Scope(partnership), period=Period(2025, 4))
-    nm1(Scope(partnership), period=Period(2025))
-    nm1(Scope(partnership), period=CLOSED_QUARTER)
+    answered(team)  # in CLOSED_QUARTER
+    summary.summaries_rebuild()
     assert CountSummary.objects.filter(built=True).count() == 3
 
     answer = conversation.measure_answers.get()
@@ -297,11 +319,12 @@ def test_a_write_marks_the_summaries_of_its_quarter_and_year_stale(partnership, 
     stale = set(CountSummary.objects.filter(built=False).values_list("period", flat=True))
     assert stale == {"2025-26 Q4", "2025-26"}
     assert nm1(Scope(partnership), period=Period(2025, 4)) == [("", 0, 1)]
-    assert nm1(Scope(partnership), period=Period(2025)) == [("", 0, 1)]
+    assert nm1(Scope(partnership), period=Period(2025)) == [("", 1, 2)]  # and CLOSED_QUARTER's
 
 
 def test_moving_a_conversation_changes_both_periods(partnership, team):
     conversation = answered(team, day=dt.date(2025, 8, 1))
+    summary.summaries_rebuild()
     assert nm1(Scope(partnership)) == [("", 1, 1)]
     assert nm1(Scope(partnership), period=Period(2025, 3)) == []
 
@@ -328,6 +351,7 @@ def test_a_period_ending_today_is_marked_too(monkeypatch, partnership, team):
 
 def test_a_bulk_write_is_heard_through_the_signal(partnership, team):
     conversation = answered(team)
+    summary.summaries_rebuild()
     assert nm1(Scope(partnership)) == [("", 1, 1)]
 
     with transaction.atomic():
@@ -341,6 +365,7 @@ def test_a_bulk_write_is_heard_through_the_signal(partnership, team):
 
 def test_a_changed_client_group_moves_the_cell(partnership, team):
     conversation = answered(team)
+    summary.summaries_rebuild()
     before = conversation.subject.client_group.code
     assert nm1(Scope(partnership), breakdown="client_group") == [(before, 1, 1)]
 
@@ -353,6 +378,7 @@ def test_a_changed_client_group_moves_the_cell(partnership, team):
 
 def test_a_renamed_team_is_shown_by_its_new_code(partnership, team):
     answered(team)
+    summary.summaries_rebuild()
     assert nm1(Scope(partnership), breakdown="team") == [("ORK-E", 1, 1)]
 
     team.code = "ORK-EAST"
@@ -364,6 +390,7 @@ def test_a_renamed_team_is_shown_by_its_new_code(partnership, team):
 
 def test_a_changed_population_marks_everything_stale(partnership, team):
     answered(team)
+    summary.summaries_rebuild()
     assert nm1(Scope(partnership)) == [("", 1, 1)]
 
     measure = Measure.objects.get(code="NM1")
@@ -376,6 +403,7 @@ def test_a_changed_population_marks_everything_stale(partnership, team):
 
 def test_barriers_added_and_removed_change_the_counts(partnership, team):
     conversation = answered(team, outcomes={"feeling_safe": "achieved"})
+    summary.summaries_rebuild()
     record = conversation.outcome_records.get()
     days = {"first_day": CLOSED_QUARTER.first_day, "last_day": CLOSED_QUARTER.last_day}
     assert selectors.barrier_counts(scope=Scope(partnership), **days).empty
@@ -394,6 +422,7 @@ def test_barriers_added_and_removed_change_the_counts(partnership, team):
 
 def test_deleting_an_outcome_record_changes_the_counts(partnership, team):
     conversation = answered(team, outcomes={"feeling_safe": "achieved"})
+    summary.summaries_rebuild()
     days = {"first_day": CLOSED_QUARTER.first_day, "last_day": CLOSED_QUARTER.last_day}
     assert len(selectors.outcome_achievement(scope=Scope(partnership), **days)) == 1
 
@@ -402,28 +431,83 @@ def test_deleting_an_outcome_record_changes_the_counts(partnership, team):
     assert selectors.outcome_achievement(scope=Scope(partnership), **days).empty
 
 
-def test_a_refused_rebuild_counts_live(monkeypatch, partnership, team):
-    from django.db import DatabaseError
+def test_a_stale_period_is_counted_live_until_the_scheduled_rebuild(
+    partnership, team, django_assert_num_queries
+):
+    conversation = answered(team, outcomes={"feeling_safe": "achieved"})
+    summary.summaries_rebuild()
+    answer = conversation.measure_answers.get()
+    answer.answer = "no"
+    answer.save()
+    days = {"first_day": CLOSED_QUARTER.first_day, "last_day": CLOSED_QUARTER.last_day}
 
-    answered(team)
+    # The late change shows at once, counted live for what is asked only: the read rebuilds
+    # nothing, writes nothing, and so waits for no lock.
+    with CaptureQueriesContext(connection) as captured:
+        assert nm1(Scope(partnership)) == [("", 0, 1)]
+        assert nm1(Scope(partnership, (team,)), breakdown="type") == [("review", 0, 1)]
+        assert len(selectors.outcome_achievement(scope=Scope(partnership), **days)) == 1
+    assert all(q["sql"].lstrip().upper().startswith("SELECT") for q in captured), captured
+    stale = {"2025-26 Q2", "2025-26"}
+    assert set(CountSummary.objects.filter(built=False).values_list("period", flat=True)) == stale
 
-    def refused(*args, **kwargs):
-        raise DatabaseError("deadlock detected")
+    summary.summaries_rebuild(stale_only=True)
 
-    monkeypatch.setattr(summary, "_build", refused)
+    assert not CountSummary.objects.filter(built=False).exists()
+    # Read from the rebuilt summary again: one query, no live count.
+    with django_assert_num_queries(1):
+        assert nm1(Scope(partnership)) == [("", 0, 1)]
+    with django_assert_num_queries(1):
+        assert len(selectors.outcome_achievement(scope=Scope(partnership), **days)) == 1
 
-    assert nm1(Scope(partnership)) == [("", 1, 1)]
-    assert not CountSummary.objects.filter(built=True).exists()
+
+def test_a_stale_quarter_and_the_one_under_way_are_counted_in_one_query(
+    partnership, team, django_assert_num_queries
+):
+    for quarter in QUARTERS:
+        answered(team, day=quarter.first_day)
+    summary.summaries_rebuild()
+    answered(team, day=QUARTERS[1].first_day, answer="no")  # 2025-26 Q2 is stale
+
+    with django_assert_num_queries(2):  # the kept quarters, then one live count
+        frame = selectors.measure_counts(scope=Scope(partnership), periods=QUARTERS)
+
+    rows = frame[frame["measure_code"] == "NM1"]
+    found = sorted((r.period, r.numerator, r.denominator) for r in rows.itertuples())
+    expected = [(str(q), 1, 2 if q == QUARTERS[1] else 1) for q in QUARTERS]
+    assert found == sorted(expected)
+
+
+def test_a_stale_year_sums_its_kept_quarters_and_counts_the_stale_one_live(
+    partnership, team, django_assert_num_queries
+):
+    for day in (dt.date(2025, 5, 1), dt.date(2025, 8, 1), dt.date(2026, 2, 1)):
+        answered(team, day=day, outcomes={"feeling_safe": "achieved"})
+    summary.summaries_rebuild()
+    late = answered(team, day=dt.date(2025, 8, 2), outcomes={"feeling_safe": "not_achieved"})
+    late.outcome_records.get().barriers.add(BarrierCode.objects.get(code="transport"))
+    year = {"first_day": Period(2025).first_day, "last_day": Period(2025).last_day}
+    assert not CountSummary.objects.get(period="2025-26").built
+
+    # One read of the kept year and quarters, one live count of the stale quarter.
+    with django_assert_num_queries(2):
+        counts = selectors.outcome_achievement(scope=Scope(partnership), **year)
+    live = selectors.live_outcome_achievement(scope=Scope(partnership), **year)
+    keys = ["outcome_id", "status", "count"]
+    assert sorted_frame(counts, keys) == sorted_frame(live, keys)
+    assert sorted(counts["count"]) == [1, 3]
+    with django_assert_num_queries(2):
+        barriers = selectors.barrier_records(scope=Scope(partnership), **year)
+    assert barriers["count"].tolist() == [1]
 
 
 def test_reading_built_summaries_costs_one_query_per_figure(
     partnership, team, django_assert_num_queries
 ):
-    answered(team, outcomes={"feeling_safe": "achieved"})
+    for quarter in QUARTERS[:4]:
+        answered(team, day=quarter.first_day, outcomes={"feeling_safe": "achieved"})
     summary.summaries_rebuild()
     days = {"first_day": CLOSED_QUARTER.first_day, "last_day": CLOSED_QUARTER.last_day}
-    # Quarters without conversations are kept (empty) the first time they are read.
-    selectors.measure_counts(scope=Scope(partnership), periods=QUARTERS)
 
     with django_assert_num_queries(1):
         selectors.measure_counts(scope=Scope(partnership), periods=QUARTERS[:4])
@@ -431,7 +515,8 @@ def test_reading_built_summaries_costs_one_query_per_figure(
         selectors.outcome_achievement(scope=Scope(partnership), **days)
     with django_assert_num_queries(1):
         selectors.barrier_counts(scope=Scope(partnership), **days)
-    # Quarters over and one under way: the summaries, and one live count.
+    # Quarters over and kept, and quarters without a summary (nothing held in 2026-27 Q1 and
+    # Q2) or under way: the summaries, and one live count.
     with django_assert_num_queries(2):
         selectors.measure_counts(scope=Scope(partnership), periods=QUARTERS)
 

@@ -19,7 +19,8 @@ class Command(BaseCommand):
             "--stale",
             action="store_true",
             help="Only summaries that are missing or marked stale by a change since they were "
-            "built (quick; suits a scheduler every few minutes)",
+            "built, which reads count live meanwhile (run it every few minutes from a "
+            "scheduler)",
         )
 
     def handle(self, *args, partnership: str | None = None, stale: bool = False, **options) -> None:
