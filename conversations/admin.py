@@ -20,7 +20,9 @@ from conversations.models import (
     Person,
     Target,
     Team,
+    Theme,
 )
+from conversations.services import themes as theme_service
 from conversations.services.data_protection import person_anonymise
 from frameworks.dates import validate_date_of_birth
 from frameworks.periods import Period, PeriodError
@@ -47,6 +49,41 @@ class TeamAdmin(admin.ModelAdmin):
     list_filter = ["partnership"]
     search_fields = ["code", "name"]
     list_select_related = ["partnership"]
+
+
+@admin.register(Theme)
+class ThemeAdmin(admin.ModelAdmin):
+    """Partnership leads keep their codebook at /themes/; the admin lists every codebook and
+    never deletes a theme (retire it instead: coded words keep it)."""
+
+    list_display = ["label", "code", "partnership", "retired_at"]
+    list_filter = ["partnership", ("retired_at", admin.EmptyFieldListFilter)]
+    search_fields = ["code", "label"]
+    list_select_related = ["partnership"]
+    fields = ["partnership", "code", "label", "description", "retired_at"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj=None) -> list[str]:
+        return ["partnership", "code", "retired_at"] if obj else ["retired_at"]
+
+    def save_model(self, request: HttpRequest, obj: Theme, form, change: bool) -> None:
+        """Through the codebook service, so that the change is audited like one made at
+        /themes/."""
+        if change:
+            theme_service.theme_change(
+                theme=obj, request=request, label=obj.label, description=obj.description
+            )
+        else:
+            created = theme_service.theme_create(
+                partnership=obj.partnership,
+                code=obj.code,
+                label=obj.label,
+                description=obj.description,
+                request=request,
+            )
+            obj.pk = created.pk
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
 
 
 @admin.register(Membership)

@@ -1,4 +1,5 @@
-"""Forms for people. Choices are always drawn from the user's scope, never from all rows."""
+"""Forms for people and for the partnership's codebook of themes. Choices are always drawn from
+the user's scope, never from all rows."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from crispy_forms.layout import Fieldset, Layout
 from django import forms
 from django.db.models import QuerySet
 
-from conversations.models import Person, Team
+from conversations.models import Partnership, Person, Team, Theme
 from frameworks.dates import validate_date_of_birth
 
 
@@ -140,3 +141,39 @@ class PersonFilterForm(forms.Form):
     def __init__(self, *args, user, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["team"].queryset = Team.objects.visible_to(user).select_related("partnership")
+
+
+class ThemeForm(forms.ModelForm):
+    """Add a theme to a partnership's codebook, or change its label and description (the
+    code is fixed once given: files and coded words name the theme by it)."""
+
+    class Meta:
+        model = Theme
+        fields = ["code", "label", "description"]
+        help_texts = {
+            "code": "Lower-case letters, digits and underscores, e.g. getting_out. It names the "
+            "theme in files and cannot be changed later.",
+            "label": "What practitioners see when they code words.",
+            "description": "One or two sentences: what belongs under this theme.",
+        }
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, partnership: Partnership, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.partnership = partnership
+        if self.instance.pk:
+            del self.fields["code"]
+
+    def clean_code(self) -> str:
+        code = self.cleaned_data["code"]
+        if Theme.objects.filter(partnership=self.partnership, code=code).exists():
+            raise forms.ValidationError(
+                "This codebook already has a theme with this code (retired themes keep theirs)."
+            )
+        return code
+
+    def clean_label(self) -> str:
+        return self.cleaned_data["label"].strip()
+
+    def clean_description(self) -> str:
+        return self.cleaned_data["description"].strip()

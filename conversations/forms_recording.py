@@ -15,6 +15,7 @@ from conversations.models import (
     Answer,
     Conversation,
     ConversationType,
+    HelpingKind,
     InterviewerKind,
     OutcomeRecord,
     OutcomeStatus,
@@ -33,6 +34,8 @@ from frameworks.dates import is_plausible, validate_date_held
 from frameworks.models import FrameworkVersion, Role
 
 STATUS_CHOICES = [("", "Not yet rated"), *OutcomeStatus.choices]
+# Posted by a recording page that offers themes; without it stored themes are kept.
+THEMES_OFFERED = "themes-offered"
 
 
 class DateInput(forms.DateInput):
@@ -85,6 +88,12 @@ class OutcomeForm(forms.Form):
     helping = forms.CharField(
         label="What is helping", required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+    helping_kinds = forms.MultipleChoiceField(
+        label="What kind of help is it",
+        choices=HelpingKind.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+    )
     barriers = forms.MultipleChoiceField(
         label="What is getting in the way",
         required=False,
@@ -95,10 +104,21 @@ class OutcomeForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+    themes = forms.MultipleChoiceField(
+        label="Themes in what the person said",
+        required=False,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+    )
 
-    def __init__(self, *args, barrier_choices, is_review: bool, **kwargs) -> None:
+    def __init__(self, *args, barrier_choices, theme_choices=(), is_review: bool, **kwargs) -> None:
+        """``theme_choices``: the partnership's themes in use, plus any retired theme these
+        words are already coded with; none (no codebook) leaves the field off the page."""
         super().__init__(*args, **kwargs)
         self.fields["barriers"].choices = barrier_choices
+        if theme_choices:
+            self.fields["themes"].choices = theme_choices
+        else:
+            del self.fields["themes"]
         if not is_review:
             self.fields["status"].label = "How things are now (optional)"
 
@@ -110,8 +130,10 @@ class OutcomeForm(forms.Form):
             status=data["status"],
             practitioner_status=data["practitioner_status"],
             helping=data["helping"].strip(),
+            helping_kinds=list(data["helping_kinds"]),
             barriers=list(data["barriers"]),
             barrier_words=data["barrier_words"].strip(),
+            themes=list(data["themes"]) if "themes" in data else None,
             actions=actions,
             goals=goals,
         )
@@ -191,22 +213,35 @@ class RecordingForms:
         conversation: Conversation,
         *,
         barrier_choices,
+        themes=(),
         data=None,
         more_actions: str = "",
         more_goals: str = "",
     ) -> None:
-        """``more_actions`` / ``more_goals``: the outcome code whose card gets one more blank
+        """``themes``: the partnership's codebook, retired themes included. A page posted
+        without ``THEMES_OFFERED`` (opened before there was a codebook) keeps stored themes.
+        ``more_actions`` / ``more_goals``: the outcome code whose card gets one more blank
         action or goal row (the "add another" buttons when JavaScript is off)."""
         self.conversation = conversation
         is_review = conversation.type == ConversationType.REVIEW
         self.details = ConversationDetailsForm(data, instance=conversation, prefix="c")
+        self.themes_offered = bool(themes) and (data is None or THEMES_OFFERED in data)
+        self.themes_offered_name = THEMES_OFFERED
         self.outcomes = []
         for record in conversation.outcome_records.all():
             prefix = f"o-{record.outcome.code}"
+            coded = {theme.code for theme in record.themes.all()}
             form = OutcomeForm(
                 data,
                 prefix=prefix,
                 barrier_choices=barrier_choices,
+                theme_choices=[
+                    (theme.code, f"{theme.label} (retired)" if theme.is_retired else theme.label)
+                    for theme in themes
+                    if not theme.is_retired or theme.code in coded
+                ]
+                if self.themes_offered
+                else (),
                 is_review=is_review,
                 initial={
                     "matters": record.matters,
@@ -214,8 +249,10 @@ class RecordingForms:
                     "status": record.status,
                     "practitioner_status": record.practitioner_status,
                     "helping": record.helping,
+                    "helping_kinds": [h.kind for h in record.helps.all()],
                     "barriers": [b.code for b in record.barriers.all()],
                     "barrier_words": record.barrier_words,
+                    "themes": sorted(coded),
                 },
             )
             code = record.outcome.code
@@ -349,6 +386,14 @@ class StartConversationForm(forms.Form):
         initial=InterviewerKind.PRACTITIONER,
         widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
     )
+    cared_for = forms.ModelChoiceField(
+        label="About which person they care for",
+        queryset=Person.objects.none(),
+        required=False,
+        empty_label="Caring for more than one person",
+        help_text="For a conversation with them as an unpaid carer: it is shown beside that "
+        "person's own outcomes.",
+    )
     start_anyway = forms.BooleanField(
         label="Start a second draft of this kind anyway",
         required=False,
@@ -362,6 +407,13 @@ class StartConversationForm(forms.Form):
         roles = [Role.USER, Role.CARER] if person.is_carer else [Role.USER]
         self.fields["role"].choices = [(r, Role(r).label) for r in roles]
         self.fields["role"].initial = Role.CARER if person.is_carer else Role.USER
+        cared_for = person.cares_for.all() & Person.objects.visible_to(user)
+        if person.is_carer and cared_for.exists():
+            self.fields["cared_for"].queryset = cared_for.order_by("ref")
+            if cared_for.count() == 1:
+                self.fields["cared_for"].initial = cared_for.get()
+        else:
+            del self.fields["cared_for"]
         teams = Team.objects.worked_in_by(user).filter(people=person)
         self.fields["team"].queryset = teams
         if len(teams) == 1:
@@ -401,6 +453,9 @@ class StartConversationForm(forms.Form):
                 f"{version.title} is for {version.framework.get_role_display().lower()}s; "
                 f"choose the framework that matches who you are talking with.",
             )
+        if role != Role.CARER:
+            # Only a carer's conversation is about someone else.
+            cleaned["cared_for"] = None
         return cleaned
 
 

@@ -406,6 +406,62 @@ def person_summary(person: Person, *, user: Any) -> list[RoleSummary]:
     return summaries
 
 
+# --- the person and their carers, side by side -----------------------------------------------
+
+
+@dataclass
+class SideView:
+    """One column of "the person and their carers": whose view, their latest signed-off
+    conversation in that role (about this person, for a carer) and the outcomes that mattered."""
+
+    who: Person
+    role: str
+    conversation: Conversation | None
+    outcomes: list[OutcomeRecord]
+
+
+def person_with_carers(
+    person: Person, *, user: Any, carers: Iterable[Person] | None = None
+) -> list[SideView]:
+    """The person's own latest signed-off conversation as someone who uses services, beside
+    each carer's latest signed-off conversation as a carer about them (or about caring for
+    more than one person), among the carers and conversations ``user`` may read. Empty when the
+    person has no carer the user may see. ``carers``: the person's carers the user may see, when
+    already read (the person page prefetches them); otherwise one more query. Two queries
+    besides, whatever the number of carers."""
+    if carers is None:
+        carers = Person.objects.visible_to(user).filter(cares_for=person).order_by("ref")
+    carers = list(carers)
+    if not carers:
+        return []
+    latest: dict[tuple[int, str], Conversation] = {}
+    for conversation in (
+        Conversation.objects.visible_to(user)
+        .completed()
+        .filter(
+            Q(subject=person, subject_role=Role.USER)
+            | Q(subject__in=carers, subject_role=Role.CARER)
+            & (Q(cared_for=person) | Q(cared_for__isnull=True))
+        )
+        .select_related("team")
+        .latest_first()
+    ):
+        latest.setdefault((conversation.subject_id, conversation.subject_role), conversation)
+    records: dict[int, list[OutcomeRecord]] = defaultdict(list)
+    for record in (
+        OutcomeRecord.objects.filter(conversation__in=latest.values(), matters=True)
+        .select_related("outcome")
+        .order_by("outcome__order")
+    ):
+        records[record.conversation_id].append(record)
+
+    def side(who: Person, role: str) -> SideView:
+        conversation = latest.get((who.pk, role))
+        return SideView(who, role, conversation, records[conversation.pk] if conversation else [])
+
+    return [side(person, Role.USER), *(side(carer, Role.CARER) for carer in carers)]
+
+
 # --- the caseload: what is waiting for a practitioner or a team ------------------------------
 
 # "Reviews due" looks this many days ahead.

@@ -6,6 +6,12 @@ app_name = "conversations"
 
 urlpatterns = [
     path("people/", views.person_list, name="person-list"),
+    path("themes/", views.codebook, name="codebook"),
+    path("themes/adopt/", views.codebook_adopt, name="codebook-adopt"),
+    path("themes/new/", views.theme_create, name="theme-create"),
+    path("themes/<int:pk>/edit/", views.theme_edit, name="theme-edit"),
+    path("themes/<int:pk>/retire/", views.theme_retire, name="theme-retire"),
+    path("themes/code/", views.words_code, name="words-code"),
     path("people/new/", views.person_create, name="person-create"),
     path("people/<int:pk>/", views.person_detail, name="person-detail"),
     path("people/<int:pk>/edit/", views.person_edit, name="person-edit"),

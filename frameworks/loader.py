@@ -26,7 +26,13 @@ from django.db.models import ProtectedError
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 REFERENCE_FILES = frozenset(
-    {"measures.json", "barriers.json", "client_groups.json", "equivalences.json"}
+    {
+        "measures.json",
+        "barriers.json",
+        "client_groups.json",
+        "equivalences.json",
+        "starter_themes.json",
+    }
 )
 ROLES = ("user", "carer")
 POPULATIONS = ("users", "carers", "users and carers")

@@ -1,4 +1,4 @@
-from reporting.views import audit, dashboard, drilldown, returns, targets
+from reporting.views import audit, dashboard, drilldown, returns, targets, themes, what_helps
 
 app_name = "reporting"
 
@@ -8,4 +8,6 @@ urlpatterns = [
     *targets.urlpatterns,
     *returns.urlpatterns,
     *audit.urlpatterns,
+    *themes.urlpatterns,
+    *what_helps.urlpatterns,
 ]

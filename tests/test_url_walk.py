@@ -30,7 +30,7 @@ import pytest
 from django.contrib.admin.sites import AdminSite
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from conversations.models import Conversation, Person, Target
+from conversations.models import Conversation, Person, Target, Theme
 from frameworks.models import Measure
 from frameworks.periods import Period
 from reporting.models import ReturnRecord
@@ -79,6 +79,7 @@ class World:
     completed: Conversation
     target: Target
     record: ReturnRecord
+    theme: Theme
 
 
 def _no_args(world: World) -> dict:
@@ -123,6 +124,10 @@ def _completed(world: World) -> dict:
 
 def _target(world: World) -> dict:
     return {"pk": world.target.pk}
+
+
+def _theme(world: World) -> dict:
+    return {"pk": world.theme.pk}
 
 
 def _east(world: World) -> str:
@@ -177,6 +182,11 @@ WALK: dict[str, Row] = {
         args=lambda world: {"pk": world.record.pk}, allowed=frozenset({"lead"})
     ),
     # The partnership's audit, for its lead (another partnership's lead gets their own).
+    "reporting:themes": Row(query=_east, allowed=READERS),
+    "reporting:themes-download": Row(query=_east, allowed=READERS),
+    "reporting:themes-words-download": Row(query=_east, allowed=READERS),
+    "reporting:what-helps": Row(query=_east, allowed=READERS),
+    "reporting:what-helps-download": Row(query=_east, allowed=READERS),
     "reporting:audit-download": Row(query=lambda world: "period=2025-26", allowed=LEADS),
     # People of team East.
     "conversations:person-list": Row(
@@ -205,6 +215,34 @@ WALK: dict[str, Row] = {
         allowed=TEAM_STAFF,
     ),
     "conversations:conversation-complete": Row(args=_draft, methods=FORM, allowed=TEAM_STAFF),
+    # The codebook of themes: read by everyone in the partnership, kept by its lead (a lead
+    # adds themes and adopts the starter set in their own partnership only).
+    "conversations:codebook": Row(allowed=STAFF),
+    "conversations:codebook-adopt": Row(
+        method="post", methods=frozenset({"post"}), allowed=LEADS, redirect="conversations:codebook"
+    ),
+    "conversations:theme-create": Row(methods=FORM, allowed=LEADS),
+    "conversations:theme-edit": Row(args=_theme, methods=FORM, allowed=frozenset({"lead"})),
+    "conversations:theme-retire": Row(
+        args=_theme,
+        method="post",
+        data=lambda world: {"retired": "1"},
+        methods=frozenset({"post"}),
+        allowed=frozenset({"lead"}),
+        redirect="conversations:codebook",
+    ),
+    # Coding words in bulk from the drill-down: team leaders, their own teams' records.
+    "conversations:words-code": Row(
+        method="post",
+        data=lambda world: {
+            "theme": world.theme.pk,
+            "records": [world.completed.outcome_records.first().pk],
+            "action": "add",
+        },
+        methods=frozenset({"post"}),
+        allowed=frozenset({"team_leader"}),
+        redirect="conversations:codebook",
+    ),
     "conversations:conversation-reopen": Row(
         args=_completed,
         methods=FORM,
@@ -299,7 +337,8 @@ def world() -> World:
     from reporting.returns import return_produce
 
     record = return_produce(partnership=orkney, period=Period(2025), format="csv", by=users["lead"])
-    return World(users, person, draft, completed, target, record)
+    theme = Theme.objects.create(partnership=orkney, code="getting_out", label="Getting out")
+    return World(users, person, draft, completed, target, record, theme)
 
 
 def _url(name: str, row: Row, world: World) -> str:

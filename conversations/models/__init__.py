@@ -10,11 +10,14 @@ from conversations.models.records import (
     ConversationStatus,
     ConversationType,
     Goal,
+    HelpingKind,
     InterviewerKind,
     MeasureAnswer,
+    OutcomeHelp,
     OutcomeRecord,
     OutcomeStatus,
 )
+from conversations.models.themes import Theme
 
 __all__ = [
     "Action",
@@ -26,9 +29,11 @@ __all__ = [
     "ConversationStatus",
     "ConversationType",
     "Goal",
+    "HelpingKind",
     "InterviewerKind",
     "Membership",
     "MeasureAnswer",
+    "OutcomeHelp",
     "OutcomeRecord",
     "OutcomeStatus",
     "Partnership",
@@ -36,4 +41,5 @@ __all__ = [
     "StaffRole",
     "Target",
     "Team",
+    "Theme",
 ]

@@ -59,6 +59,17 @@ class ActionOwner(models.TextChoices):
     SERVICES = "services", "Services"
 
 
+class HelpingKind(models.TextChoices):
+    """What kind of resource is helping with an outcome: for planning and commissioning."""
+
+    FAMILY_FRIENDS = "family_friends", "Family and friends"
+    COMMUNITY = "community_groups", "Community and voluntary groups"
+    OWN_STRENGTHS = "own_strengths", "The person's own strengths"
+    SERVICE = "the_service", "This service"
+    EQUIPMENT = "equipment_adaptations", "Equipment or adaptations"
+    OTHER_SERVICES = "other_services", "Other services"
+
+
 # The one place that says when a conversation of each type is usually followed up, counted
 # from the day it was held: an assessment leads to a support plan within about six weeks, a
 # support plan is reviewed after about three months, and a review sets the next one a year on
@@ -150,6 +161,16 @@ class Conversation(models.Model):
     )
     subject = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="conversations")
     subject_role = models.CharField("the person took part as", max_length=10, choices=Role.choices)
+    cared_for = models.ForeignKey(
+        Person,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="carer_conversations",
+        verbose_name="about the person they care for",
+        help_text="A carer's conversation: which of the people they care for it is about "
+        "(blank when it is about caring for more than one).",
+    )
     team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="conversations")
     practitioner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -289,6 +310,12 @@ class OutcomeRecord(models.Model):
         "frameworks.BarrierCode", blank=True, related_name="outcome_records"
     )
     barrier_words = models.TextField("what is getting in the way", blank=True)
+    themes = models.ManyToManyField(
+        "conversations.Theme",
+        blank=True,
+        related_name="outcome_records",
+        help_text="Themes of the partnership's codebook that the words of this outcome raise.",
+    )
 
     class Meta:
         ordering = ["outcome__order"]
@@ -301,6 +328,22 @@ class OutcomeRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.outcome.code} in {self.conversation_id}"
+
+
+class OutcomeHelp(models.Model):
+    """One kind of resource that is helping with an outcome (``HelpingKind``)."""
+
+    record = models.ForeignKey(OutcomeRecord, on_delete=models.CASCADE, related_name="helps")
+    kind = models.CharField(max_length=30, choices=HelpingKind.choices)
+
+    class Meta:
+        ordering = ["kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["record", "kind"], name="unique_help_per_record")
+        ]
+
+    def __str__(self) -> str:
+        return self.get_kind_display()
 
 
 class Action(models.Model):
@@ -397,6 +440,10 @@ class AuditAction(models.TextChoices):
     SIGN_IN_FAILED = "sign_in_failed", "Failed to sign in"
     LOCKED_OUT = "locked_out", "Locked out after failed sign-ins"
     ADMIN_VIEWED = "admin_viewed", "Read personal data in the admin"
+    THEME_CREATED = "theme_created", "Added a theme to the codebook"
+    THEME_CHANGED = "theme_changed", "Changed a theme of the codebook"
+    VIEWED_THEMES = "viewed_themes", "Read the themes in people's words, with examples"
+    WORDS_CODED = "words_coded", "Coded words with a theme (in bulk)"
 
 
 class AuditEvent(models.Model):

@@ -294,8 +294,10 @@ def _conversation_data(conversation: Conversation) -> dict:
                 "status": record.status,
                 "practitioner_status": record.practitioner_status,
                 "helping": record.helping,
+                "helping_kinds": [h.get_kind_display() for h in record.helps.all()],
                 "barriers": sorted(b.code for b in record.barriers.all()),
                 "barrier_words": record.barrier_words,
+                "themes": [t.label for t in record.themes.all()],
                 "goals": [{"words": g.words, "status": g.status} for g in record.goals.all()],
                 "actions": [
                     {"what": a.what, "who": a.owner, "by": a.due} for a in record.actions.all()
@@ -322,7 +324,7 @@ def subject_access_data(*, person: Person) -> dict:
             Prefetch(
                 "outcome_records",
                 queryset=OutcomeRecord.objects.select_related("outcome").prefetch_related(
-                    "barriers", "goals", "actions"
+                    "helps", "barriers", "themes", "goals", "actions"
                 ),
             ),
         )

@@ -17,7 +17,9 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_slug
 from django.db import models, transaction
 
-from conversations.models import Partnership, Target, Team
+from conversations.audit import audit
+from conversations.models import AuditAction, Partnership, Target, Team, Theme
+from conversations.models.themes import THEME_CODE
 from frameworks.models import Measure, Outcome
 from frameworks.periods import Period, PeriodError
 
@@ -39,7 +41,7 @@ class ImportReport:
     counts: dict[str, dict[str, int]] = field(
         default_factory=lambda: {
             kind: {CREATED: 0, UPDATED: 0, UNCHANGED: 0}
-            for kind in ("partnerships", "teams", "targets")
+            for kind in ("partnerships", "teams", "targets", "themes")
         }
     )
 
@@ -72,6 +74,7 @@ class _PartnershipRow:
     name: str
     teams: dict[str, str]  # code -> name, in file order
     targets: tuple[_TargetRow, ...]
+    themes: dict[str, tuple[str, str]] = field(default_factory=dict)  # code -> label, description
 
 
 def _text(value: Any, where: str, key: str, max_length: int, problems: list[str]) -> str | None:
@@ -182,6 +185,31 @@ def _check_target(
     return _TargetRow(team_code, measure_code, outcome_code or "", period, target)
 
 
+def _check_themes(raw: dict, where: str, problems: list[str]) -> dict[str, tuple[str, str]]:
+    """The partnership's codebook of themes, if the file gives one: ``code -> (label,
+    description)``. Codes are lower-case letters, digits and underscores, as on the themes
+    page; a theme the file leaves out is kept as it is (themes are retired, never deleted)."""
+    themes: dict[str, tuple[str, str]] = {}
+    for index, item in enumerate(_list(raw, where, "themes", problems), start=1):
+        at = f"{where}, theme {index}"
+        if not isinstance(item, dict):
+            problems.append(f"{at}: a theme must be an object")
+            continue
+        code = _text(item, at, "code", 40, problems)
+        label = _text(item, at, "label", 120, problems)
+        description = item.get("description") or ""
+        if not isinstance(description, str):
+            problems.append(f"{at}: 'description' must be text")
+            continue
+        if code is not None and not THEME_CODE.fullmatch(code):
+            problems.append(f"{at}: code {code!r} may only use lower-case letters, digits and _")
+        elif code in themes:
+            problems.append(f"{at}: duplicate theme code {code!r} in {where}")
+        elif code and label:
+            themes[code] = (label, description.strip())
+    return themes
+
+
 def organisation_check(text: str) -> list[_PartnershipRow]:
     """Parse and check the whole file; raise ``OrganisationFileError`` listing every problem."""
     try:
@@ -251,8 +279,9 @@ def organisation_check(text: str) -> list[_PartnershipRow]:
                 continue
             seen_targets.add(key)
             targets.append(row)
+        themes = _check_themes(raw, where, problems)
         if code and name:
-            rows.append(_PartnershipRow(code, name, teams, tuple(targets)))
+            rows.append(_PartnershipRow(code, name, teams, tuple(targets), themes))
 
     if problems:
         raise OrganisationFileError(problems)
@@ -304,4 +333,18 @@ def organisation_import(*, text: str) -> ImportReport:
                 {"target": target.target},
             )
             report.add("targets", outcome)
+        for theme_code, (label, description) in row.themes.items():
+            theme, outcome = _upsert(
+                Theme,
+                {"partnership": partnership, "code": theme_code},
+                {"label": label, "description": description},
+            )
+            report.add("themes", outcome)
+            if outcome != UNCHANGED:
+                audit(
+                    action=AuditAction.THEME_CREATED
+                    if outcome == CREATED
+                    else AuditAction.THEME_CHANGED,
+                    detail={"partnership": row.code, "themes": [theme_code], "from": "file"},
+                )
     return report

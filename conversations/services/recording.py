@@ -28,16 +28,18 @@ from conversations.models import (
     Goal,
     InterviewerKind,
     MeasureAnswer,
+    OutcomeHelp,
     OutcomeRecord,
     OutcomeStatus,
     Person,
     Team,
+    Theme,
 )
 from conversations.models.records import BACKSTOP_REVIEW_MONTHS, add_months
 from conversations.selectors import drafts_of_kind
 from frameworks import dates
 from frameworks.equivalence import equivalence_graph
-from frameworks.models import BarrierCode, FrameworkVersion, Measure
+from frameworks.models import BarrierCode, FrameworkVersion, Measure, Role
 
 # Autosaves by the same person within this window are folded into one history entry.
 AUDIT_FOLD_WINDOW = timedelta(minutes=15)
@@ -81,8 +83,11 @@ class OutcomeData:
     status: str = ""
     practitioner_status: str = ""
     helping: str = ""
+    helping_kinds: list[str] = field(default_factory=list)
     barriers: list[str] = field(default_factory=list)
     barrier_words: str = ""
+    # Theme codes of the partnership's codebook; None: not given, keep what is stored.
+    themes: list[str] | None = None
     actions: list[ActionData] = field(default_factory=list)
     goals: list[GoalData] = field(default_factory=list)
 
@@ -115,7 +120,7 @@ DETAIL_FIELDS = (
 )
 RECORD_FIELDS = ("matters", "words", "status", "practitioner_status", "helping", "barrier_words")
 # Parts of an outcome record stored as rows of their own, replaced as a whole when they change.
-REPLACED_PARTS = ("barriers", "actions", "goals")
+REPLACED_PARTS = ("helping_kinds", "barriers", "actions", "goals")
 
 
 def validate_date_held(*, date_held: date, subject: Person) -> None:
@@ -150,6 +155,7 @@ def conversation_start(
     by,
     interviewer: str = "practitioner",
     allow_second_draft: bool = False,
+    cared_for: Person | None = None,
 ) -> Conversation:
     """Create a draft with a record for every outcome of the version and a (not yet answered)
     question for every national measure asked of the subject's role. A review follows the
@@ -162,6 +168,15 @@ def conversation_start(
     validate_date_held(date_held=date_held, subject=subject)
     if framework_version.framework.role != role:
         raise ValidationError("That framework is not for this kind of conversation.")
+    if cared_for is not None and (
+        role != Role.CARER or not subject.cares_for.filter(pk=cared_for.pk).exists()
+    ):
+        raise ValidationError(
+            {
+                "cared_for": "Choose one of the people this carer cares for, in a conversation "
+                "with them as a carer."
+            }
+        )
     if not allow_second_draft:
         # Lock the person so that two clicks on "Start" cannot both find no draft.
         Person.objects.select_for_update().filter(pk=subject.pk).first()
@@ -178,6 +193,7 @@ def conversation_start(
         partnership=subject.partnership,
         subject=subject,
         subject_role=role,
+        cared_for=cared_for,
         team=team,
         practitioner=by,
         type=type,
@@ -259,7 +275,9 @@ def snapshot(conversation: Conversation) -> dict[str, object]:
         code = record.outcome.code
         for name in RECORD_FIELDS:
             flat[f"outcome:{code}.{name}"] = getattr(record, name)
+        flat[f"outcome:{code}.helping_kinds"] = sorted(h.kind for h in record.helps.all())
         flat[f"outcome:{code}.barriers"] = sorted(b.code for b in record.barriers.all())
+        flat[f"outcome:{code}.themes"] = sorted(t.code for t in record.themes.all())
         flat[f"outcome:{code}.actions"] = _action_text(record.actions.all())
         flat[f"outcome:{code}.goals"] = _goal_text(record.goals.all())
     for answer in conversation.measure_answers.all():
@@ -272,7 +290,10 @@ def data_snapshot(data: ConversationData) -> dict[str, object]:
     for code, outcome in data.outcomes.items():
         for name in RECORD_FIELDS:
             flat[f"outcome:{code}.{name}"] = getattr(outcome, name)
+        flat[f"outcome:{code}.helping_kinds"] = sorted(set(outcome.helping_kinds))
         flat[f"outcome:{code}.barriers"] = sorted(set(outcome.barriers))
+        if outcome.themes is not None:
+            flat[f"outcome:{code}.themes"] = sorted(set(outcome.themes))
         flat[f"outcome:{code}.actions"] = _action_text(outcome.actions)
         flat[f"outcome:{code}.goals"] = _goal_text(outcome.goals)
     for code, answer in data.answers.items():
@@ -294,7 +315,9 @@ def with_content(queryset):
             "outcome_records",
             queryset=OutcomeRecord.objects.select_related("outcome__domain"),
         ),
+        "outcome_records__helps",
         "outcome_records__barriers",
+        "outcome_records__themes",
         "outcome_records__actions",
         "outcome_records__goals",
         Prefetch("measure_answers", queryset=MeasureAnswer.objects.select_related("measure")),
@@ -350,12 +373,18 @@ def conversation_save(
     if replaced:
         through = OutcomeRecord.barriers.through
         through.objects.filter(outcomerecord__in=replaced).delete()
+        OutcomeHelp.objects.filter(record__in=replaced).delete()
         Action.objects.filter(record__in=replaced).delete()
         Goal.objects.filter(record__in=replaced).delete()
         through.objects.bulk_create(
             through(outcomerecord_id=record.pk, barriercode_id=barrier_ids[barrier])
             for record in replaced
             for barrier in sorted(set(data.outcomes[record.outcome.code].barriers))
+        )
+        OutcomeHelp.objects.bulk_create(
+            OutcomeHelp(record=record, kind=kind)
+            for record in replaced
+            for kind in sorted(set(data.outcomes[record.outcome.code].helping_kinds))
         )
         Action.objects.bulk_create(
             Action(
@@ -385,11 +414,40 @@ def conversation_save(
             changed_answers.append(answer)
     if changed_answers:
         MeasureAnswer.objects.bulk_update(changed_answers, ["answer"])
+    _replace_themes(conversation=locked, data=data, changes=changes)
 
     locked.updated_by = by
     locked.save(update_fields=[*DETAIL_FIELDS, "updated_by", "updated_at"])
     _audit_change(conversation=locked, by=by, changes=changes)
     return locked
+
+
+def _replace_themes(*, conversation: Conversation, data: ConversationData, changes: dict) -> None:
+    """Code the words of each outcome whose themes changed. A code must be one of the
+    partnership's themes in use, or a retired one these words are already coded with."""
+    recoded = [
+        record
+        for record in conversation.outcome_records.all()
+        if f"outcome:{record.outcome.code}.themes" in changes
+    ]
+    if not recoded:
+        return
+    codebook = {
+        theme.code: theme for theme in Theme.objects.filter(partnership=conversation.partnership_id)
+    }
+    rows = []
+    for record in recoded:
+        coded = {theme.code for theme in record.themes.all()}
+        for code in sorted(set(data.outcomes[record.outcome.code].themes)):
+            theme = codebook.get(code)
+            if theme is None or (theme.is_retired and code not in coded):
+                raise ValidationError(
+                    f"“{code}” is not a theme in use in this partnership's codebook."
+                )
+            rows.append(OutcomeRecord.themes.through(outcomerecord_id=record.pk, theme=theme))
+    through = OutcomeRecord.themes.through
+    through.objects.filter(outcomerecord__in=recoded).delete()
+    through.objects.bulk_create(rows)
 
 
 def _audit_change(*, conversation: Conversation, by, changes: dict) -> None:
@@ -624,8 +682,10 @@ FIELD_LABELS = {
     "words": "the person's words",
     "practitioner_status": "practitioner's view",
     "helping": "what is helping",
+    "helping_kinds": "kinds of help",
     "barriers": "barriers",
     "barrier_words": "barriers in words",
+    "themes": "themes",
     "actions": "actions agreed",
     "goals": "separate goals",
 }

@@ -20,8 +20,22 @@ from conversations.views.recording import (
     conversation_reopen,
     conversation_start,
 )
+from conversations.views.themes import (
+    codebook,
+    codebook_adopt,
+    theme_create,
+    theme_edit,
+    theme_retire,
+    words_code,
+)
 
 __all__ = [
+    "codebook",
+    "codebook_adopt",
+    "theme_create",
+    "theme_edit",
+    "theme_retire",
+    "words_code",
     "person_access",
     "conversation_autosave",
     "conversation_complete",

@@ -123,6 +123,16 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         for history in histories
     ]
     audit(action=AuditAction.VIEWED_PERSON, request=request, person=person)
+    beside_carers = selectors.person_with_carers(person, user=user, carers=person.visible_carers)
+    for side in beside_carers[1:]:
+        # A carer's words read on the cared-for person's page are a read of the carer's record.
+        if side.conversation is not None:
+            audit(
+                action=AuditAction.VIEWED_CONVERSATION,
+                request=request,
+                conversation=side.conversation,
+                detail={"shown_beside": person.pk},
+            )
     return render(
         request,
         "conversations/person_detail.html",
@@ -132,6 +142,9 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_subject_access": can_subject_access,
             "conversations": conversations,
             "outcome_charts": charts,
+            "beside_carers": beside_carers,
+            # The person and up to two carers a row on a wide screen; one column on a phone.
+            "beside_columns": min(len(beside_carers), 3),
         },
     )
 

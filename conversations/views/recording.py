@@ -22,13 +22,18 @@ from conversations.forms_recording import (
     SignOffForm,
     StartConversationForm,
 )
-from conversations.models import AuditAction, AuditEvent, Conversation, Person
+from conversations.models import AuditAction, AuditEvent, Conversation, Person, Theme
 from conversations.services import recording
 from frameworks.models import BarrierCode, Role
 
 
 def _barrier_choices() -> list[tuple[str, str]]:
     return list(BarrierCode.objects.values_list("code", "label"))
+
+
+def _codebook(conversation: Conversation) -> list[Theme]:
+    """The partnership's themes, retired ones included (words already coded keep them)."""
+    return list(Theme.objects.filter(partnership=conversation.partnership_id))
 
 
 def _editable(request: HttpRequest, pk: int) -> Conversation:
@@ -108,6 +113,7 @@ def conversation_record(request: HttpRequest, pk: int) -> HttpResponse:
     forms = RecordingForms(
         conversation,
         barrier_choices=_barrier_choices(),
+        themes=_codebook(conversation),
         data=_posted(request, opened) if request.method == "POST" else None,
         more_actions=request.GET.get("add-action", "") if request.method == "GET" else "",
         more_goals=request.GET.get("add-goal", "") if request.method == "GET" else "",
@@ -285,7 +291,12 @@ def conversation_autosave(request: HttpRequest, pk: int) -> JsonResponse:
         return JsonResponse(
             {"status": "read_only", "message": "Signed off: not saved."}, status=409
         )
-    forms = RecordingForms(conversation, barrier_choices=_barrier_choices(), data=request.POST)
+    forms = RecordingForms(
+        conversation,
+        barrier_choices=_barrier_choices(),
+        themes=_codebook(conversation),
+        data=request.POST,
+    )
     if not forms.is_valid():
         return JsonResponse(
             {

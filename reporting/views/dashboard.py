@@ -36,7 +36,7 @@ from reporting.dashboard import (
 )
 
 
-def _dashboard_query(request: HttpRequest, *, lenient: bool = False) -> tuple[DashboardQuery, str]:
+def dashboard_query(request: HttpRequest, *, lenient: bool = False) -> tuple[DashboardQuery, str]:
     """Scope and period from the query string, and any problem with the period. Raises
     Http404 outside the user's reach; a period that cannot be read raises PeriodError, or with
     ``lenient`` gives the default period and the problem in words."""
@@ -64,7 +64,7 @@ def _dashboard_query(request: HttpRequest, *, lenient: bool = False) -> tuple[Da
 @require_http_methods(["GET", "HEAD"])
 @once_per_request
 def dashboard(request: HttpRequest) -> HttpResponse:
-    query, error = _dashboard_query(request, lenient=True)
+    query, error = dashboard_query(request, lenient=True)
     context = {
         "query": query,
         "error": error,
@@ -80,12 +80,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     audit(
         action=AuditAction.VIEWED_COVERAGE_LIST,
         request=request,
-        detail={**_audit_scope(query), "people": ids_of(context["coverage"])},
+        detail={**audit_scope(query), "people": ids_of(context["coverage"])},
     )
     return render(request, "reporting/dashboard.html", context)
 
 
-def _audit_scope(query: DashboardQuery) -> dict[str, str]:
+def audit_scope(query: DashboardQuery) -> dict[str, str]:
     """Which figures were read, for the audit: the partnership, the team if one, the period."""
     return {
         "partnership": query.scope.partnership.code,
@@ -104,14 +104,14 @@ def dashboard_download(request: HttpRequest, table: str) -> HttpResponse:
     if table not in TABLES:
         raise Http404("No such table")
     try:
-        query, _ = _dashboard_query(request)
+        query, _ = dashboard_query(request)
     except PeriodError as problem:
         return HttpResponseBadRequest(str(problem))
     header, rows = table_csv(query, table)
     audit(
         action=AuditAction.DOWNLOADED_CSV,
         request=request,
-        detail={**_audit_scope(query), "table": table},
+        detail={**audit_scope(query), "table": table},
     )
     where = query.team_code or query.scope.partnership.code
     period = str(query.period).replace(" ", "-")

@@ -21,7 +21,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from conversations.audit import client_address
-from conversations.models import Action, AuditAction, AuditEvent
+from conversations.models import Action, AuditAction, AuditEvent, Theme
+from conversations.models.organisation import scope_of
 from frameworks.models import BarrierCode
 from frameworks.once import once_per_request
 from frameworks.periods import Period, PeriodError, period_choices
@@ -127,6 +128,7 @@ def drilldown(request: HttpRequest) -> HttpResponse:
         .prefetch_related(
             Prefetch("barriers", queryset=BarrierCode.objects.order_by("order", "code")),
             Prefetch("actions", queryset=Action.objects.order_by("order", "pk")),
+            "themes",
         )
     )
     count = figure_record_count(**asked)
@@ -156,8 +158,19 @@ def drilldown(request: HttpRequest) -> HttpResponse:
             "dashboard_url": dashboard_url(
                 request, period=period, section="barriers" if barrier else "achievement"
             ),
+            **_coding(request, scope=scope),
         },
     )
+
+
+def _coding(request: HttpRequest, *, scope) -> dict:
+    """What a team leader needs to code the words listed in bulk: the partnership's themes in
+    use, and the teams whose records they may code (their own). Nothing for anyone else."""
+    led = scope_of(request.user).led_team_ids
+    if not led:
+        return {}
+    themes = list(Theme.objects.in_use().filter(partnership=scope.partnership))
+    return {"coding_themes": themes, "led_team_ids": led} if themes else {}
 
 
 urlpatterns: list[URLPattern] = [

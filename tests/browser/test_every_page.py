@@ -26,7 +26,7 @@ from django.utils import timezone
 from playwright.sync_api import Browser, Page
 
 from conversations.demo import DEMO_PASSWORD, seed_conversations
-from conversations.models import Conversation, OutcomeRecord, Person, Target, Team
+from conversations.models import Conversation, OutcomeRecord, Person, Target, Team, Theme
 from frameworks.models import FrameworkVersion
 from frameworks.periods import Period
 from reporting.targets import targets_editable_by
@@ -173,7 +173,17 @@ def _reporting_pages(user, conversations) -> list[Visit]:
         Visit("dashboard", _url("reporting:dashboard")),
         *_drilldowns(conversations),
         Visit("targets", _url("reporting:targets")),
+        Visit("themes", _url("conversations:codebook")),
+        Visit("themes report", _url("reporting:themes")),
+        Visit("what helps", _url("reporting:what-helps")),
     ]
+    theme = Theme.objects.managed_by(user).order_by("pk").first()
+    if theme is not None:
+        pages += [
+            Visit("theme new", _url("conversations:theme-create")),
+            Visit("theme new, errors", _url("conversations:theme-create"), 200, "Add theme"),
+            Visit("theme edit", _url("conversations:theme-edit", theme.pk)),
+        ]
     target = targets_editable_by(user).order_by("pk").first()
     if target is not None:
         pages += [
@@ -296,7 +306,8 @@ COMMON = {"home", "frameworks", "framework version", "password change", "not fou
 COMMON |= {"password change, errors"}
 COMMON |= {"two-step sign-in"}
 PEOPLE = {"people", "person", "person summary", "conversation", "conversation history"}
-REPORTS = {"dashboard", "drilldown", "drilldown, no records", "targets"}
+REPORTS = {"dashboard", "drilldown", "drilldown, no records", "targets", "themes"}
+REPORTS |= {"themes report", "what helps"}
 RECORDING = {"person edit", "person new", "conversation start", "draft", "recording", "sign-off"}
 RECORDING |= {"conflict"}
 RECORDING |= {"person new, errors"}
@@ -310,6 +321,7 @@ ROLES = {
     | PEOPLE
     | REPORTS
     | TARGET_FORMS
+    | {"theme new", "theme new, errors", "theme edit"}
     | {"returns", "subject access", "who has accessed"},
     "admin": COMMON,
 }

@@ -1,7 +1,7 @@
 """Build the POST body of the recording page the way a browser would submit it."""
 
-from conversations.forms_recording import RecordingForms
-from conversations.models import Conversation
+from conversations.forms_recording import THEMES_OFFERED, RecordingForms
+from conversations.models import Conversation, Theme
 from conversations.services import recording
 from frameworks.models import BarrierCode
 
@@ -30,9 +30,13 @@ def recording_post(conversation: Conversation, overrides: dict | None = None) ->
     ``None`` to untick a checkbox)."""
     fresh = recording.with_content(Conversation.objects).get(pk=conversation.pk)
     forms = RecordingForms(
-        fresh, barrier_choices=list(BarrierCode.objects.values_list("code", "label"))
+        fresh,
+        barrier_choices=list(BarrierCode.objects.values_list("code", "label")),
+        themes=list(Theme.objects.filter(partnership=fresh.partnership_id)),
     )
     data: dict[str, object] = {"revision": str(fresh.revision)}
+    if forms.themes_offered:
+        data[THEMES_OFFERED] = "1"
     data.update(_field_values(forms.details))
     for _, form, actions, goals in forms.outcomes:
         data.update(_field_values(form))

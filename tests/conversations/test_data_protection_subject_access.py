@@ -165,3 +165,20 @@ def test_page_shows_records_without_a_practitioner_and_system_events(
     held = json.loads(client.get(reverse(DOWNLOAD, args=[person.pk])).content)
     assert held["conversations"][0]["practitioner"] is None
     assert held["audit"][0]["user"] is None
+
+
+def test_the_themes_the_words_are_coded_with_are_part_of_what_is_held(
+    client, partnership_lead, person, record
+):
+    from conversations.models import OutcomeRecord, Theme
+
+    theme = Theme.objects.create(partnership=person.partnership, code="dignity", label="Dignity")
+    OutcomeRecord.objects.filter(conversation=record).exclude(words="").get().themes.add(theme)
+    client.force_login(partnership_lead)
+
+    held = json.loads(client.get(reverse(DOWNLOAD, args=[person.pk])).content)
+    page = client.get(reverse(PAGE, args=[person.pk])).content.decode()
+
+    worded = next(o for o in held["conversations"][0]["outcomes"] if o["words"])
+    assert worded["themes"] == ["Dignity"]
+    assert "<li>Themes: Dignity</li>" in page

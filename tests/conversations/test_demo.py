@@ -12,7 +12,7 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from conversations.demo import demo_subjects, seed_conversations, seed_organisation
-from conversations.demo_conversations import (
+from conversations.demo.stories import (
     DemoSubject,
     demo_conversation_lines,
     demo_conversation_records,
@@ -514,3 +514,17 @@ def test_demo_organisation_has_partnership_and_team_targets():
     }
     assert Target.objects.filter(team__code="LOCHARD-N", outcome_code="seeing_people").exists()
     assert Target.objects.count() == 14
+
+
+def test_every_demo_partnership_starts_from_the_starter_codebook_once(
+    demo_organisation: None,
+) -> None:
+    from conversations.models import Partnership, Theme
+    from frameworks.themes import starter_themes
+
+    seed_organisation()  # a second seed adds nothing
+
+    starter = {theme.code for theme in starter_themes()}
+    for partnership in Partnership.objects.all():
+        codes = list(Theme.objects.filter(partnership=partnership).values_list("code", flat=True))
+        assert sorted(codes) == sorted(starter), partnership.code

@@ -579,7 +579,10 @@ def test_the_recording_page_reads_in_a_bounded_number_of_queries(
     assert review.follows == earlier
     client.force_login(practitioner)
 
-    with django_assert_max_num_queries(15):
+    # 15 before issue 10; the partnership's codebook, the themes coded on the records and the
+    # kinds of help are one query each, whatever the number of outcomes (every page stays at
+    # or under 20).
+    with django_assert_max_num_queries(18):
         response = client.get(url("conversation-record", review))
 
     assert response.status_code == 200

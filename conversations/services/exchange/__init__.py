@@ -21,6 +21,11 @@ Choices the spec leaves open, made here so that export → import → export is 
   joins a record's actions with ``"; "``.
 * ``status`` of an outcome is ``null`` when not set. The optional keys ``practitioner_status``,
   ``helping`` and ``barrier_words`` are read when present and written only when not empty.
+* ``helping_kinds`` (optional, codes of ``HelpingKind``) and ``themes`` (optional, codes of the
+  partnership's codebook, retired themes included) are written only when there are some, in
+  code order, after ``helping`` and after ``barrier_words``. A code the partnership's codebook
+  lacks, or an unknown kind, makes the line bad. Re-importing replaces them with what the file
+  gives, like barriers.
 * ``goals`` (optional) lists an outcome's separate goals in order, each
   ``{"words": "...", "status": "achieved" | ... | null}``; written only when there are goals.
 * ``completed_at`` is kept as given (it must carry a time zone) and written in UTC with ``Z``.

@@ -15,11 +15,13 @@ from conversations.models import (
     Answer,
     ConversationStatus,
     ConversationType,
+    HelpingKind,
     InterviewerKind,
     OutcomeStatus,
     Partnership,
     Person,
     Team,
+    Theme,
 )
 from conversations.models.records import BACKSTOP_REVIEW_MONTHS, add_months
 from conversations.services.exchange.common import _IN_CHUNK, Problem, _chunks
@@ -48,6 +50,7 @@ class _Lookups:
     measures: dict[str, tuple[int, tuple[str, ...]]]  # code -> (id, roles)
     barriers: dict[str, int]
     client_groups: dict[str, int]
+    themes: dict[int, dict[str, int]]  # partnership id -> theme code -> theme id
 
     @classmethod
     def load(cls) -> _Lookups:
@@ -75,7 +78,17 @@ class _Lookups:
             measures={m.code: (m.pk, m.roles) for m in Measure.objects.all()},
             barriers=dict(BarrierCode.objects.values_list("code", "pk")),
             client_groups=dict(ClientGroup.objects.values_list("code", "pk")),
+            themes=_themes_by_partnership(),
         )
+
+
+def _themes_by_partnership() -> dict[int, dict[str, int]]:
+    """Every partnership's codebook, retired themes included (words coded with a theme keep it
+    after it is retired, and a file exported then must import again)."""
+    themes: dict[int, dict[str, int]] = {}
+    for pk, partnership_id, code in Theme.objects.values_list("pk", "partnership_id", "code"):
+        themes.setdefault(partnership_id, {})[code] = pk
+    return themes
 
 
 # --- one line -------------------------------------------------------------------------------
@@ -89,8 +102,10 @@ class _OutcomeRow:
     practitioner_status: str
     words: str
     helping: str
+    helping_kinds: list[str]
     barrier_ids: list[int]
     barrier_words: str
+    theme_ids: list[int]
     actions: str
     goals: list[tuple[str, str]]
 
@@ -122,6 +137,7 @@ _INTERVIEWERS = set(InterviewerKind.values)
 _ROLES = set(Role.values)
 _OUTCOME_STATUSES = set(OutcomeStatus.values)
 _ANSWERS = set(Answer.values)
+_HELPING_KINDS = set(HelpingKind.values)
 
 
 def _choices(values: set[str]) -> str:
@@ -284,7 +300,7 @@ class _LineChecker:
         completed_at = self._completed_at(data, status, date_held, reasons)
         review_due = self._review_due(data, date_held, reasons)
         answers = self._answers(data, role, reasons)
-        outcomes = self._outcomes(data, version_id, reasons)
+        outcomes = self._outcomes(data, version_id, partnership_id, reasons)
         if len(reasons) > before:
             return None
         assert subject is not None and version_id is not None and date_held is not None
@@ -507,7 +523,7 @@ class _LineChecker:
         return answers
 
     def _outcomes(
-        self, data: dict, version_id: int | None, reasons: list[str]
+        self, data: dict, version_id: int | None, partnership_id: int | None, reasons: list[str]
     ) -> list[_OutcomeRow]:
         items = data.get("outcomes")
         if items is None:
@@ -546,6 +562,8 @@ class _LineChecker:
             barrier_ids = self._barriers(item, reasons, where)
             words = self._words(item, "words", reasons, where)
             helping = self._words(item, "helping", reasons, where)
+            helping_kinds = self._helping_kinds(item, reasons, where)
+            theme_ids = self._themes(item, partnership_id, reasons, where)
             barrier_words = self._words(item, "barrier_words", reasons, where)
             actions = self._words(item, "actions", reasons, where)
             goals = self._goals(item, reasons, where)
@@ -559,8 +577,10 @@ class _LineChecker:
                     practitioner_status=practitioner_status,
                     words=words,
                     helping=helping,
+                    helping_kinds=helping_kinds,
                     barrier_ids=barrier_ids,
                     barrier_words=barrier_words,
+                    theme_ids=theme_ids,
                     actions=actions,
                     goals=goals,
                 )
@@ -599,6 +619,42 @@ class _LineChecker:
             )
             return ""
         return value
+
+    @staticmethod
+    def _codes(item: dict, key: str, reasons: list[str], where: str) -> list:
+        """The list under ``key`` (absent: none); anything else is a reason."""
+        codes = item.get(key)
+        if codes is None:
+            return []
+        if not isinstance(codes, list):
+            reasons.append(f"{where}{key!r} must be a list of codes")
+            return []
+        return codes
+
+    def _helping_kinds(self, item: dict, reasons: list[str], where: str) -> list[str]:
+        kinds: list[str] = []
+        for kind in self._codes(item, "helping_kinds", reasons, where):
+            if not _is_one_of(kind, _HELPING_KINDS):
+                reasons.append(
+                    f"{where}unknown helping kind {_shown(kind)} "
+                    f"(one of {_choices(_HELPING_KINDS)})"
+                )
+            elif kind not in kinds:
+                kinds.append(kind)
+        return kinds
+
+    def _themes(
+        self, item: dict, partnership_id: int | None, reasons: list[str], where: str
+    ) -> list[int]:
+        codebook = self.lookups.themes.get(partnership_id, {})
+        ids: list[int] = []
+        for code in self._codes(item, "themes", reasons, where):
+            theme_id = codebook.get(code) if isinstance(code, str) else None
+            if theme_id is None:
+                reasons.append(f"{where}theme {_shown(code)} is not in the partnership's codebook")
+            elif theme_id not in ids:
+                ids.append(theme_id)
+        return ids
 
     def _barriers(self, item: dict, reasons: list[str], where: str) -> list[int]:
         codes = item.get("barriers")

@@ -44,6 +44,7 @@ from conversations.models import (
     Conversation,
     Goal,
     MeasureAnswer,
+    OutcomeHelp,
     OutcomeRecord,
     Person,
 )
@@ -89,6 +90,14 @@ _STAGING = {
         "seq integer NOT NULL, line integer NOT NULL, outcome_id bigint NOT NULL, "
         "words text NOT NULL, status text NOT NULL, position integer NOT NULL"
     ),
+    "import_theme": (
+        "seq integer NOT NULL, line integer NOT NULL, outcome_id bigint NOT NULL, "
+        "theme_id bigint NOT NULL"
+    ),
+    "import_help": (
+        "seq integer NOT NULL, line integer NOT NULL, outcome_id bigint NOT NULL, "
+        "kind text NOT NULL"
+    ),
     "import_answer": (
         "seq integer NOT NULL, line integer NOT NULL, measure_id bigint NOT NULL, "
         "answer text NOT NULL"
@@ -118,6 +127,8 @@ _COPIED = {
     ),
     "import_barrier": "seq, line, outcome_id, barrier_id",
     "import_goal": "seq, line, outcome_id, words, status, position",
+    "import_theme": "seq, line, outcome_id, theme_id",
+    "import_help": "seq, line, outcome_id, kind",
     "import_answer": "seq, line, measure_id, answer",
     "import_person": "seq, partnership_id, ref, client_group_id, is_carer",
 }
@@ -196,6 +207,8 @@ class _Stager:
         records = self.buffers["import_record"]
         barriers = self.buffers["import_barrier"]
         goals = self.buffers["import_goal"]
+        themes = self.buffers["import_theme"]
+        helps = self.buffers["import_help"]
         for item in row.outcomes:
             self.seq += 1
             outcome = str(item.outcome_id)
@@ -212,6 +225,12 @@ class _Stager:
             for position, (words, status) in enumerate(item.goals):
                 self.seq += 1
                 goals.append(f"{self.seq}\t{line}\t{outcome}\t{_text(words)}\t{status}\t{position}")
+            for theme_id in item.theme_ids:
+                self.seq += 1
+                themes.append(f"{self.seq}\t{line}\t{outcome}\t{theme_id}")
+            for kind in item.helping_kinds:
+                self.seq += 1
+                helps.append(f"{self.seq}\t{line}\t{outcome}\t{kind}")
         answers = self.buffers["import_answer"]
         for measure_id, answer in row.answers:
             self.seq += 1
@@ -348,6 +367,8 @@ def _write(cursor: Any, *, by_id: int | None, reason: str, now: datetime) -> tup
     )
     for table, column in (
         (through, "outcomerecord_id"),
+        (_table(OutcomeRecord.themes.through), "outcomerecord_id"),
+        (_table(OutcomeHelp), "record_id"),
         (_table(Action), "record_id"),
         (_table(Goal), "record_id"),
         (record, "id"),
@@ -464,6 +485,27 @@ def _write(cursor: Any, *, by_id: int | None, reason: str, now: datetime) -> tup
         now=now,
     )
     cursor.execute(sql, params)
+
+    # Themes and kinds of help of kept records are replaced by what the file gives.
+    for model, staged, columns, selected in (
+        (OutcomeRecord.themes.through, "import_theme", ["outcomerecord", "theme"], "x.theme_id"),
+        (OutcomeHelp, "import_help", ["record", "kind"], "x.kind"),
+    ):
+        column = "outcomerecord_id" if model is not OutcomeHelp else "record_id"
+        cursor.execute(
+            f"DELETE FROM {_table(model)} t USING import_made_record m "
+            f"WHERE m.kept AND t.{column} = m.record_id"
+        )
+        sql, params = _insert_select(
+            model,
+            columns,
+            f"m.record_id, {selected}",
+            f"FROM {staged} x "
+            "JOIN import_made_record m ON m.line = x.line AND m.outcome_id = x.outcome_id "
+            "ORDER BY x.seq",
+            now=now,
+        )
+        cursor.execute(sql, params)
 
     # Measure answers: those the file no longer gives go, changed ones change, new ones come.
     cursor.execute(
@@ -612,6 +654,8 @@ _WRITTEN: list[type[Model]] = [
     Conversation,
     OutcomeRecord,
     OutcomeRecord.barriers.through,
+    OutcomeRecord.themes.through,
+    OutcomeHelp,
     Action,
     Goal,
     MeasureAnswer,

@@ -15,6 +15,7 @@ from conversations.models import (
     Conversation,
     Goal,
     MeasureAnswer,
+    OutcomeHelp,
     OutcomeRecord,
     Partnership,
     Person,
@@ -117,6 +118,8 @@ def _export_batch(
     record_barriers: dict[int, list[tuple[int, str]]] = {}
     actions: dict[int, list[str]] = {}
     goals: dict[int, list[dict[str, str | None]]] = {}
+    themes: dict[int, list[str]] = {}
+    helps: dict[int, list[str]] = {}
     through = OutcomeRecord.barriers.through
     for chunk in _chunks(subject_ids, _IN_CHUNK):
         for pk, ref, group_id in Person.objects.filter(pk__in=chunk).values_list(
@@ -165,6 +168,18 @@ def _export_batch(
             .values_list("record_id", "words", "status")
         ):
             goals.setdefault(record_id, []).append({"words": words, "status": goal_status or None})
+        for record_id, code in (
+            OutcomeRecord.themes.through.objects.filter(outcomerecord_id__in=chunk)
+            .order_by("outcomerecord_id", "theme__code")
+            .values_list("outcomerecord_id", "theme__code")
+        ):
+            themes.setdefault(record_id, []).append(code)
+        for record_id, kind in (
+            OutcomeHelp.objects.filter(record_id__in=chunk)
+            .order_by("record_id", "kind")
+            .values_list("record_id", "kind")
+        ):
+            helps.setdefault(record_id, []).append(kind)
 
     for (
         pk,
@@ -197,8 +212,12 @@ def _export_batch(
                 item["practitioner_status"] = p_status
             if helping:
                 item["helping"] = helping
+            if record_id in helps:
+                item["helping_kinds"] = helps[record_id]
             if b_words:
                 item["barrier_words"] = b_words
+            if record_id in themes:
+                item["themes"] = themes[record_id]
             if record_id in goals:
                 item["goals"] = goals[record_id]
             line_outcomes.append(item)

@@ -18,6 +18,7 @@ from conversations.models import (
     Conversation,
     Goal,
     MeasureAnswer,
+    OutcomeHelp,
     OutcomeRecord,
     Person,
 )
@@ -139,6 +140,8 @@ def _delete_content(conversation_ids: list[int]) -> None:
         )
         for records in _chunks(record_ids, _IN_CHUNK):
             through.objects.filter(outcomerecord_id__in=records).delete()
+            OutcomeRecord.themes.through.objects.filter(outcomerecord_id__in=records).delete()
+            OutcomeHelp.objects.filter(record_id__in=records).delete()
             Action.objects.filter(record_id__in=records).delete()
             Goal.objects.filter(record_id__in=records).delete()
         MeasureAnswer.objects.filter(conversation_id__in=chunk).delete()
@@ -323,6 +326,12 @@ def _write_batch(
     ]
     _Inserter(OutcomeRecord.barriers.through, ["outcomerecord", "barriercode"], now=now).insert(
         (record_id, barrier_id) for record_id, item in contents for barrier_id in item.barrier_ids
+    )
+    _Inserter(OutcomeRecord.themes.through, ["outcomerecord", "theme"], now=now).insert(
+        (record_id, theme_id) for record_id, item in contents for theme_id in item.theme_ids
+    )
+    _Inserter(OutcomeHelp, ["record", "kind"], now=now).insert(
+        (record_id, kind) for record_id, item in contents for kind in item.helping_kinds
     )
     _Inserter(Action, ["record", "what"], now=now).insert(
         (record_id, item.actions) for record_id, item in contents if item.actions.strip()

@@ -1,4 +1,6 @@
-"""A realistic demo partnership for `make run`: teams, staff with demo logins, people and carers.
+"""The demonstration data (a package: ``stories`` makes each person's conversations,
+``narratives`` holds their words; this module seeds the organisation, logins, people and carers,
+and imports the conversations).
 
 Everything is generated from a fixed random seed, so every run makes the same demo, and re-running
 updates in place instead of duplicating. Names are made up from common Scottish first names and
@@ -18,7 +20,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from conversations.demo_conversations import DEMO_ID_PREFIX, DemoSubject, demo_conversation_lines
+from conversations.demo.stories import DEMO_ID_PREFIX, DemoSubject, demo_conversation_lines
 from conversations.models import (
     Conversation,
     ConversationStatus,
@@ -30,6 +32,7 @@ from conversations.models import (
     Team,
 )
 from conversations.services.exchange import conversations_export, conversations_import
+from conversations.services.themes import codebook_adopt_starter
 from frameworks.models import ClientGroup, Measure
 from frameworks.periods import Period
 
@@ -200,6 +203,9 @@ def seed_organisation(*, today: date | None = None, seed: int = 2026) -> DemoSum
         carer.cares_for.add(cared_for)
         summary.carers += 1
     _seed_targets(partnerships["LOCHARD"], teams, today=today)
+    for partnership in partnerships.values():
+        # Each demo partnership starts from the starter codebook (idempotent on a re-seed).
+        codebook_adopt_starter(partnership=partnership)
     return summary
 
 

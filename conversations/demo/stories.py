@@ -28,7 +28,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
-from conversations.demo_narratives import (
+from conversations.demo.narratives import (
     BARRIER_WORDS,
     CARER_BARRIER_WORDS,
     CARER_NARRATIVES,
@@ -39,6 +39,7 @@ from conversations.demo_narratives import (
     Narrative,
 )
 from conversations.models.records import add_months, default_review_due
+from frameworks.loader import read_data_files
 from frameworks.periods import Period
 
 DEMO_ID_PREFIX = "demo-"
@@ -54,57 +55,44 @@ GOALS_OUTCOME = "improved_skills"
 # support plans keep the usual interval for their type (``default_review_due``).
 DEMO_REVIEW_MONTHS = (3, 4, 6)
 
-USER_OUTCOMES_2012 = (
-    "feeling_safe having_things_to_do seeing_people staying_well living_where_and_as_you_want "
-    "dealing_with_stigma listened_to having_a_say treated_with_respect responded_to reliability "
-    "improved_confidence_and_morale improved_skills improved_mobility reduced_symptoms"
-).split()
-CARER_OUTCOMES_2013 = (
-    "cared_for_quality_of_life carer_health_and_wellbeing life_of_their_own "
-    "positive_relationship_with_cared_for choices_in_caring informed_skilled_equipped "
-    "satisfaction_in_caring valued_and_respected having_a_say_in_services flexible_and_responsive "
-    "relationship_with_practitioners accessible_and_available"
-).split()
+
+def _version(files, key: str):
+    return next(v for v in files.versions if f"{v.framework['code']}/{v.version}" == key)
+
+
+def _codes(version, *, domain: str | None = None) -> list[str]:
+    return [o["code"] for o in version.outcomes if domain is None or o["domain"] == domain]
+
+
+# The outcomes the demo speaks about, read from the framework data files (never copied here).
+_FILES = read_data_files()
+USER_OUTCOMES_2012 = _codes(_version(_FILES, "users/2012"))
+CARER_OUTCOMES_2013 = _codes(_version(_FILES, "carers/2013"))
+# How services work, for weighting: the current versions' process outcomes, and carers 2008's
+# "partnership with services", which the demo speaks of in the same way.
 PROCESS_OUTCOMES = {
-    "listened_to",
-    "having_a_say",
-    "treated_with_respect",
-    "responded_to",
-    "reliability",
-    "valued_and_respected",
-    "having_a_say_in_services",
-    "flexible_and_responsive",
-    "relationship_with_practitioners",
-    "accessible_and_available",
+    *_codes(_version(_FILES, "users/2012"), domain="process"),
+    *_codes(_version(_FILES, "carers/2013"), domain="process"),
     "partnership_with_services",
 }
-CHANGE_OUTCOMES = {
-    "improved_confidence_and_morale",
-    "improved_skills",
-    "improved_mobility",
-    "reduced_symptoms",
-}
+CHANGE_OUTCOMES = set(_codes(_version(_FILES, "users/2012"), domain="change"))
 
 # How the earlier versions' outcomes are spoken about, by the later outcome they map to
-# (spec §3 equivalences). Carers 2008 has two outcomes of its own.
-USER_2007_FROM_2012 = {
-    "feeling_safe": ["feeling_safe"],
-    "having_things_to_do": ["having_things_to_do"],
-    "seeing_people": ["seeing_people"],
-    "staying_well": ["staying_well"],
-    "living_where_and_as_you_want": ["living_as_you_want", "living_where_you_want"],
-    "dealing_with_stigma": ["dealing_with_stigma"],
-    "listened_to": ["listened_to"],
-    "having_a_say": ["choice"],
-    "treated_with_respect": ["treated_as_individual"],
-    "responded_to": ["responsiveness"],
-    "reliability": ["reliability"],
-    "improved_confidence_and_morale": ["improved_confidence_and_skills"],
-    "improved_skills": ["improved_confidence_and_skills"],
-    "improved_mobility": ["improved_mobility"],
-    "reduced_symptoms": ["reduced_symptoms"],
+# (the equivalences file, read backwards). Carers 2008 has outcomes 2013 dropped.
+USER_2007_FROM_2012: dict[str, list[str]] = {}
+for _mapping in _FILES.equivalences:
+    if (_mapping["earlier"], _mapping["later"]) == (("users", "2007"), ("users", "2012")):
+        for _earlier, _later in _mapping["pairs"]:
+            USER_2007_FROM_2012.setdefault(_later, []).append(_earlier)
+_CARERS_MAPPED = {
+    earlier
+    for mapping in _FILES.equivalences
+    if mapping["earlier"] == ("carers", "2008")
+    for earlier, _ in mapping["pairs"]
 }
-CARER_2008_EXTRA = ["freedom_from_financial_hardship", "partnership_with_services"]
+CARER_2008_EXTRA = [
+    code for code in _codes(_version(_FILES, "carers/2008")) if code not in _CARERS_MAPPED
+]
 
 # Teams (by the part of the code after the partnership) that moved to the current framework
 # versions a little after the demo period begins; before then they recorded against 2007/2008.
@@ -763,4 +751,70 @@ def _outcome(
         record["actions"] = _action_text(profile, code, held) if kind == "support_plan" else ""
     if has_goals:
         record["goals"] = _goals(profile, record["status"], review_number)
+    _code_words(record, code)
     return record
+
+
+# How the demo's practitioners code what people said: the starter codebook's theme for each
+# barrier named, "process and protocol" where a process outcome falls short, and the kinds of
+# help the words of "what is helping" name. Derived from the record alone (no random draws),
+# so coding never changes the rest of the demo.
+THEMES_OF_BARRIERS = {
+    "transport": "transport",
+    "staffing": "staffing",
+    "resources": "resources",
+    "time_limited": "time_limited",
+    "not_joined_up": "not_joined_up",
+    "information": "not_knowing",
+}
+HELP_WORDS = {
+    "family_friends": (
+        "daughter",
+        "son",
+        "brother",
+        "sister",
+        "niece",
+        "neighbour",
+        "wife",
+        "husband",
+        "friend",
+        "family",
+        "mum",
+        "dad",
+    ),
+    "community_groups": ("club", "group", "church", "lunch", "day centre", "befriend"),
+    "the_service": (
+        "support worker",
+        "home carers",
+        "carers",
+        "rehab",
+        "worker",
+        "team",
+        "respite",
+        "nurse",
+    ),
+    "equipment_adaptations": (
+        "alarm",
+        "rail",
+        "equipment",
+        "frame",
+        "scooter",
+        "lock",
+        "stairlift",
+        "walker",
+        "adapt",
+    ),
+    "own_strengths": ("myself", "my own", "i've learned", "i have learned", "practice"),
+}
+
+
+def _code_words(record: dict, code: str) -> None:
+    themes = {THEMES_OF_BARRIERS[b] for b in record.get("barriers", []) if b in THEMES_OF_BARRIERS}
+    if code in PROCESS_OUTCOMES and record.get("status") in {"partly_achieved", "not_achieved"}:
+        themes.add("process")
+    helping = record.get("helping", "").lower()
+    kinds = sorted(kind for kind, words in HELP_WORDS.items() if any(w in helping for w in words))
+    if kinds:
+        record["helping_kinds"] = kinds
+    if themes:
+        record["themes"] = sorted(themes)

@@ -1,0 +1,127 @@
+"""Themes in what people said: how often each theme of the codebook comes up for a scope and
+period, by status at review, with a few of the people's words beside each count shown; and
+the counts as CSV. Scope and period are read like the dashboard's."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import render
+from django.urls import URLPattern, path
+from django.views.decorators.http import require_http_methods
+
+from conversations.audit import audit
+from conversations.models import AuditAction
+from frameworks.once import once_per_request
+from frameworks.periods import PeriodError, default_period, period_choices
+from reporting.csv import csv_response
+from reporting.dashboard import Choice, team_choices
+from reporting.figures import suppression_threshold
+from reporting.themes import (
+    BREAKDOWN_TITLES,
+    CSV_HEADER,
+    STATUS_COLUMNS,
+    STATUS_HEADINGS,
+    WORDS_CSV_HEADER,
+    coded_words,
+    coded_words_rows,
+    theme_csv_rows,
+    theme_rows,
+    theme_table,
+)
+from reporting.views.dashboard import audit_scope, dashboard_query
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+@once_per_request
+def themes(request: HttpRequest) -> HttpResponse:
+    query, error = dashboard_query(request, lenient=True)
+    days = {"first_day": query.period.first_day, "last_day": query.period.last_day}
+    rows = theme_rows(scope=query.scope, **days)
+    breakdowns = [
+        (BREAKDOWN_TITLES[by], *theme_table(scope=query.scope, by=by, **days))
+        for by in ("outcome", *(("team",) if query.multi_team else ()))
+    ]
+    audit(
+        action=AuditAction.VIEWED_THEMES,
+        request=request,
+        detail={**audit_scope(query), "quotes": sum(len(row.quotes) for row in rows)},
+    )
+    return render(
+        request,
+        "reporting/themes.html",
+        {
+            "query": query,
+            "error": error,
+            "is_default_period": query.period == default_period(query.today),
+            "period_choices": [
+                Choice(value, label)
+                for value, label in period_choices(query.today, chosen=query.period)
+            ],
+            "team_choices": team_choices(query),
+            "rows": rows,
+            "breakdowns": breakdowns,
+            "statuses": [(s, STATUS_HEADINGS[s]) for s in STATUS_COLUMNS],
+            "threshold": suppression_threshold(),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+@once_per_request
+def themes_download(request: HttpRequest) -> HttpResponse:
+    try:
+        query, _ = dashboard_query(request)
+    except PeriodError as problem:
+        return HttpResponseBadRequest(str(problem))
+    rows = theme_rows(
+        scope=query.scope, first_day=query.period.first_day, last_day=query.period.last_day
+    )
+    audit(
+        action=AuditAction.DOWNLOADED_CSV,
+        request=request,
+        detail={**audit_scope(query), "table": "themes"},
+    )
+    where = query.team_code or query.scope.partnership.code
+    period = str(query.period).replace(" ", "-")
+    return csv_response(f"themes-{where}-{period}.csv", CSV_HEADER, theme_csv_rows(rows))
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+@once_per_request
+def coded_words_download(request: HttpRequest) -> HttpResponse:
+    """The coded words of the scope and period, one row per outcome record, for qualitative
+    analysis elsewhere: no names, dates of birth or references; formula-escaped. Whose words
+    were downloaded is written to the audit."""
+    try:
+        query, _ = dashboard_query(request)
+    except PeriodError as problem:
+        return HttpResponseBadRequest(str(problem))
+    records = coded_words(
+        scope=query.scope, first_day=query.period.first_day, last_day=query.period.last_day
+    )
+    audit(
+        action=AuditAction.DOWNLOADED_CSV,
+        request=request,
+        detail={
+            **audit_scope(query),
+            "table": "coded_words",
+            "records": len(records),
+            "people": sorted({record.conversation.subject_id for record in records}),
+        },
+    )
+    where = query.team_code or query.scope.partnership.code
+    period = str(query.period).replace(" ", "-")
+    return csv_response(
+        f"coded-words-{where}-{period}.csv", WORDS_CSV_HEADER, coded_words_rows(records)
+    )
+
+
+urlpatterns: list[URLPattern] = [
+    path("themes/", themes, name="themes"),
+    path("themes/download.csv", themes_download, name="themes-download"),
+    path("themes/words.csv", coded_words_download, name="themes-words-download"),
+]
