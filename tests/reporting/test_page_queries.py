@@ -29,6 +29,7 @@ def _activity_noted_once(monkeypatch):
     are what is compared here; session bookkeeping is tested in tests/test_sessions.py."""
     monkeypatch.setattr("outcomes_site.middleware.ACTIVITY_RESOLUTION_SECONDS", 10**9)
 
+
 TODAY = dt.date(2026, 12, 15)
 DAYS = (dt.date(2026, 5, 14), dt.date(2026, 8, 3), dt.date(2025, 11, 20))
 MOST = 20
