@@ -49,7 +49,9 @@ def test_a_team_leader_codes_twenty_words_from_a_drilldown_and_the_counts_change
     log_in(page, demo_site.url, "teamleader", DEMO_PASSWORD)
 
     page.goto(f"{demo_site.url}/reports/themes/?team={team.code}&period=2026-27")
-    getting_there = page.get_by_role("row", name=re.compile("^Getting there"))
+    getting_there = page.locator("#themes-table").get_by_role(
+        "row", name=re.compile("^Getting there")
+    )
     expect(getting_there.get_by_role("cell").first).to_have_text("0")
 
     page.goto(f"{demo_site.url}/reports/drilldown/?{figure}&team={team.code}")
