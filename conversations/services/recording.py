@@ -238,7 +238,9 @@ def conversation_add_missing_outcomes(*, conversation: Conversation) -> int:
     conversation started here has them all; an imported one only those its line listed.
     Returns how many were added. Expects ``outcome_records`` prefetched (``with_content``)."""
     have = {record.outcome_id for record in conversation.outcome_records.all()}
-    missing = conversation.framework_version.outcomes.exclude(pk__in=have)
+    missing = list(conversation.framework_version.outcomes.exclude(pk__in=have))
+    if not missing:
+        return 0  # the usual case: no transaction opened for nothing
     added = OutcomeRecord.objects.bulk_create(
         (OutcomeRecord(conversation=conversation, outcome=outcome) for outcome in missing),
         ignore_conflicts=True,
