@@ -66,14 +66,7 @@ def dashboard_query(request: HttpRequest, *, lenient: bool = False) -> tuple[Das
 def dashboard(request: HttpRequest) -> HttpResponse:
     query, error = dashboard_query(request, lenient=True)
     context = {
-        "query": query,
-        "error": error,
-        "is_default_period": query.period == default_period(query.today),
-        "period_choices": [
-            Choice(value, label)
-            for value, label in period_choices(query.today, chosen=query.period)
-        ],
-        "team_choices": team_choices(query),
+        **scope_context(query, error),
         **page_figures(query),
         "coverage": coverage_page(query, request.GET.get("coverage_page")),
     }
@@ -83,6 +76,21 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         detail={**audit_scope(query), "people": ids_of(context["coverage"])},
     )
     return render(request, "reporting/dashboard.html", context)
+
+
+def scope_context(query: DashboardQuery, error: str) -> dict:
+    """What every reporting page's scope and period chooser shows
+    (``reporting/_scope_form.html``)."""
+    return {
+        "query": query,
+        "error": error,
+        "is_default_period": query.period == default_period(query.today),
+        "period_choices": [
+            Choice(value, label)
+            for value, label in period_choices(query.today, chosen=query.period)
+        ],
+        "team_choices": team_choices(query),
+    }
 
 
 def audit_scope(query: DashboardQuery) -> dict[str, str]:
@@ -108,14 +116,29 @@ def dashboard_download(request: HttpRequest, table: str) -> HttpResponse:
     except PeriodError as problem:
         return HttpResponseBadRequest(str(problem))
     header, rows = table_csv(query, table)
+    return csv_download(request, query, table=table, header=header, rows=rows)
+
+
+def csv_download(
+    request: HttpRequest,
+    query: DashboardQuery,
+    *,
+    table: str,
+    header: list[str],
+    rows,
+    detail: dict | None = None,
+) -> HttpResponse:
+    """A reporting table as a CSV named after the table, scope and period; the download is
+    written to the audit (with ``detail`` added)."""
     audit(
         action=AuditAction.DOWNLOADED_CSV,
         request=request,
-        detail={**audit_scope(query), "table": table},
+        detail={**audit_scope(query), "table": table, **(detail or {})},
     )
     where = query.team_code or query.scope.partnership.code
     period = str(query.period).replace(" ", "-")
-    return csv_response(f"{table}-{where}-{period}.csv", header, rows)
+    stem = table.replace("_", "-")
+    return csv_response(f"{stem}-{where}-{period}.csv", header, rows)
 
 
 urlpatterns: list[URLPattern] = [

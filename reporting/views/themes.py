@@ -13,9 +13,7 @@ from django.views.decorators.http import require_http_methods
 from conversations.audit import audit
 from conversations.models import AuditAction
 from frameworks.once import once_per_request
-from frameworks.periods import PeriodError, default_period, period_choices
-from reporting.csv import csv_response
-from reporting.dashboard import Choice, team_choices
+from frameworks.periods import PeriodError
 from reporting.figures import suppression_threshold
 from reporting.themes import (
     BREAKDOWN_TITLES,
@@ -29,7 +27,7 @@ from reporting.themes import (
     theme_rows,
     theme_table,
 )
-from reporting.views.dashboard import audit_scope, dashboard_query
+from reporting.views.dashboard import audit_scope, csv_download, dashboard_query, scope_context
 
 
 @login_required
@@ -52,14 +50,7 @@ def themes(request: HttpRequest) -> HttpResponse:
         request,
         "reporting/themes.html",
         {
-            "query": query,
-            "error": error,
-            "is_default_period": query.period == default_period(query.today),
-            "period_choices": [
-                Choice(value, label)
-                for value, label in period_choices(query.today, chosen=query.period)
-            ],
-            "team_choices": team_choices(query),
+            **scope_context(query, error),
             "rows": rows,
             "breakdowns": breakdowns,
             "statuses": [(s, STATUS_HEADINGS[s]) for s in STATUS_COLUMNS],
@@ -79,14 +70,9 @@ def themes_download(request: HttpRequest) -> HttpResponse:
     rows = theme_rows(
         scope=query.scope, first_day=query.period.first_day, last_day=query.period.last_day
     )
-    audit(
-        action=AuditAction.DOWNLOADED_CSV,
-        request=request,
-        detail={**audit_scope(query), "table": "themes"},
+    return csv_download(
+        request, query, table="themes", header=CSV_HEADER, rows=theme_csv_rows(rows)
     )
-    where = query.team_code or query.scope.partnership.code
-    period = str(query.period).replace(" ", "-")
-    return csv_response(f"themes-{where}-{period}.csv", CSV_HEADER, theme_csv_rows(rows))
 
 
 @login_required
@@ -103,20 +89,16 @@ def coded_words_download(request: HttpRequest) -> HttpResponse:
     records = coded_words(
         scope=query.scope, first_day=query.period.first_day, last_day=query.period.last_day
     )
-    audit(
-        action=AuditAction.DOWNLOADED_CSV,
-        request=request,
+    return csv_download(
+        request,
+        query,
+        table="coded_words",
+        header=WORDS_CSV_HEADER,
+        rows=coded_words_rows(records),
         detail={
-            **audit_scope(query),
-            "table": "coded_words",
             "records": len(records),
             "people": sorted({record.conversation.subject_id for record in records}),
         },
-    )
-    where = query.team_code or query.scope.partnership.code
-    period = str(query.period).replace(" ", "-")
-    return csv_response(
-        f"coded-words-{where}-{period}.csv", WORDS_CSV_HEADER, coded_words_rows(records)
     )
 
 

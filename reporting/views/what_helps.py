@@ -9,14 +9,10 @@ from django.shortcuts import render
 from django.urls import URLPattern, path
 from django.views.decorators.http import require_http_methods
 
-from conversations.audit import audit
-from conversations.models import AuditAction
 from frameworks.once import once_per_request
-from frameworks.periods import PeriodError, default_period, period_choices
-from reporting.csv import csv_response
-from reporting.dashboard import Choice, team_choices
+from frameworks.periods import PeriodError
 from reporting.figures import suppression_threshold
-from reporting.views.dashboard import audit_scope, dashboard_query
+from reporting.views.dashboard import csv_download, dashboard_query, scope_context
 from reporting.what_helps import CSV_HEADER, csv_rows, what_helps
 
 
@@ -29,14 +25,7 @@ def what_helps_page(request: HttpRequest) -> HttpResponse:
         request,
         "reporting/what_helps.html",
         {
-            "query": query,
-            "error": error,
-            "is_default_period": query.period == default_period(query.today),
-            "period_choices": [
-                Choice(value, label)
-                for value, label in period_choices(query.today, chosen=query.period)
-            ],
-            "team_choices": team_choices(query),
+            **scope_context(query, error),
             "rows": what_helps(query),
             "threshold": suppression_threshold(),
         },
@@ -52,14 +41,7 @@ def what_helps_download(request: HttpRequest) -> HttpResponse:
     except PeriodError as problem:
         return HttpResponseBadRequest(str(problem))
     rows = csv_rows(what_helps(query))
-    audit(
-        action=AuditAction.DOWNLOADED_CSV,
-        request=request,
-        detail={**audit_scope(query), "table": "what_helps"},
-    )
-    where = query.team_code or query.scope.partnership.code
-    period = str(query.period).replace(" ", "-")
-    return csv_response(f"what-helps-{where}-{period}.csv", CSV_HEADER, rows)
+    return csv_download(request, query, table="what_helps", header=CSV_HEADER, rows=rows)
 
 
 urlpatterns: list[URLPattern] = [
