@@ -626,7 +626,9 @@ def _conversation(
 
     sign_off_day = held + timedelta(days=rng.choice((0, 1, 1, 2, 2, 3)))
     recent = (today - held).days <= 12 and rng.random() < 0.7
-    completed = sign_off_day <= today and not recent
+    # Signed off no later than yesterday: a sign-off later today would be in the future when the
+    # demo is loaded in the small hours (the import refuses completed_at after now).
+    completed = sign_off_day < today and not recent
     hour, minute = rng.randint(9, 16), rng.choice((0, 15, 30, 45))
     completed_at = f"{sign_off_day.isoformat()}T{hour:02d}:{minute:02d}:00Z" if completed else None
     external_id = f"{DEMO_ID_PREFIX}{subject.ref}-{number:02d}"

@@ -141,6 +141,17 @@ def test_most_are_signed_off_a_day_or_two_later_and_only_recent_ones_are_drafts(
             assert record["completed_at"].endswith("Z")
 
 
+def test_nothing_is_signed_off_later_than_yesterday(records: list[dict]) -> None:
+    """Loaded just after midnight, a sign-off timed later today would be in the future, and the
+    import refuses the whole file (``make run`` failed in the small hours before this)."""
+    signed = [
+        date.fromisoformat(record["completed_at"][:10])
+        for record in records
+        if record["completed_at"]
+    ]
+    assert signed and max(signed) < TODAY
+
+
 def test_signed_off_conversations_carry_the_review_date_they_were_signed_off_with(
     records: list[dict],
 ) -> None:
@@ -395,6 +406,18 @@ def test_every_demo_line_passes_the_importers_check(demo_organisation: None) -> 
     check = conversations_check(lines)
     assert check.problems == []
     assert check.conversations == len(lines)
+
+
+def test_the_whole_demo_loads_a_minute_after_midnight(monkeypatch, db) -> None:
+    from datetime import datetime
+    from datetime import timezone as dt_timezone
+
+    seed_organisation(today=TODAY)
+    minute_past = datetime(TODAY.year, TODAY.month, TODAY.day, 0, 1, tzinfo=dt_timezone.utc)
+    monkeypatch.setattr(timezone, "now", lambda: minute_past)
+    assert timezone.localdate() == TODAY
+    summary = seed_conversations(today=TODAY)
+    assert summary.created > 300
 
 
 def test_seeded_people_keep_their_client_group_and_carers_their_link(
