@@ -272,7 +272,15 @@ def _goals_list(record: OutcomeRecord) -> str:
 
 class OutcomeRecordInline(admin.TabularInline):
     model = OutcomeRecord
-    fields = ["outcome", "matters", "words", "status", "practitioner_status", "goals"]
+    fields = [
+        "outcome",
+        "matters",
+        "words",
+        "status",
+        "practitioner_status",
+        "carer_status",
+        "goals",
+    ]
     readonly_fields = fields
     extra = 0
     can_delete = False

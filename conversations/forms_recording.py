@@ -13,6 +13,7 @@ from django.utils import timezone
 from conversations.models import (
     ActionOwner,
     Answer,
+    AnsweredBy,
     Conversation,
     ConversationType,
     HelpingKind,
@@ -52,6 +53,7 @@ class ConversationDetailsForm(forms.ModelForm):
         widgets = {
             "date_held": DateInput(),
             "interviewer": forms.RadioSelect(attrs={"class": "form-check-input"}),
+            "answered_by": forms.RadioSelect(attrs={"class": "form-check-input"}),
             "summary": forms.Textarea(attrs={"rows": 2}),
             **{
                 name: forms.CheckboxInput(attrs={"class": "form-check-input"})
@@ -60,6 +62,14 @@ class ConversationDetailsForm(forms.ModelForm):
             },
         }
         help_texts = {"date_held": "The day you talked, not the day you are typing."}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Radio buttons without a "---------" choice: none ticked is "not recorded".
+        self.fields["answered_by"].choices = AnsweredBy.choices
+        self.fields[
+            "answered_by_relationship"
+        ].help_text = "Only when someone else answered: for example brother, wife, son."
 
     def clean_date_held(self):
         value = self.cleaned_data["date_held"]
@@ -82,6 +92,11 @@ class OutcomeForm(forms.Form):
     status = forms.ChoiceField(label="Status at review", choices=STATUS_CHOICES, required=False)
     practitioner_status = forms.ChoiceField(
         label="Your view, if it differs",
+        choices=[("", "Same as the person's")] + list(OutcomeStatus.choices),
+        required=False,
+    )
+    carer_status = forms.ChoiceField(
+        label="A carer's or relative's view, if it differs",
         choices=[("", "Same as the person's")] + list(OutcomeStatus.choices),
         required=False,
     )
@@ -129,6 +144,7 @@ class OutcomeForm(forms.Form):
             words=data["words"].strip(),
             status=data["status"],
             practitioner_status=data["practitioner_status"],
+            carer_status=data["carer_status"],
             helping=data["helping"].strip(),
             helping_kinds=list(data["helping_kinds"]),
             barriers=list(data["barriers"]),
@@ -248,6 +264,7 @@ class RecordingForms:
                     "words": record.words,
                     "status": record.status,
                     "practitioner_status": record.practitioner_status,
+                    "carer_status": record.carer_status,
                     "helping": record.helping,
                     "helping_kinds": [h.kind for h in record.helps.all()],
                     "barriers": [b.code for b in record.barriers.all()],
@@ -354,6 +371,9 @@ class RecordingForms:
             with_advocate=details["with_advocate"],
             with_interpreter=details["with_interpreter"],
             with_carer=details["with_carer"],
+            answered_by=details["answered_by"],
+            answered_by_relationship=details["answered_by_relationship"],
+            language=details["language"],
             summary=details["summary"].strip(),
             outcomes=outcomes,
             answers=dict(self.measures.cleaned_data),

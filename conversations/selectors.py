@@ -59,7 +59,8 @@ class StatusAtReview:
 
     ``outcome``/``label``/``order`` describe the current outcome; ``current`` is False for an
     outcome dropped from the framework without an equivalent (it keeps its own label).
-    ``status`` is the person's view; ``practitioner_status`` is blank unless it differs.
+    ``status`` is the person's view; ``practitioner_status`` and ``carer_status`` (a carer's
+    or relative's view) are blank unless they differ.
     """
 
     role: str
@@ -71,6 +72,7 @@ class StatusAtReview:
     date_held: date
     status: str
     practitioner_status: str
+    carer_status: str = ""
 
 
 @dataclass(frozen=True)
@@ -132,6 +134,7 @@ def outcome_history(person: Person, *, user: Any) -> list[StatusAtReview]:
             "superseded",
             "status",
             "practitioner_status",
+            "carer_status",
         )
     )
     older = {r["outcome_id"] for r in records if r["superseded"]}
@@ -145,9 +148,10 @@ def outcome_history(person: Person, *, user: Any) -> list[StatusAtReview]:
             record["outcome__order"],
             not record["superseded"],
         )
-        practitioner = record["practitioner_status"]
-        if practitioner == record["status"]:
-            practitioner = ""
+        practitioner, carer = (
+            "" if view == record["status"] else view
+            for view in (record["practitioner_status"], record["carer_status"])
+        )
         for target in mapped.get(record["outcome_id"]) or [own]:
             key = (record["conversation__subject_role"], target.code, record["conversation_id"])
             before = merged.get(key)
@@ -163,6 +167,7 @@ def outcome_history(person: Person, *, user: Any) -> list[StatusAtReview]:
                 practitioner_status=_least_achieved(
                     before.practitioner_status if before else "", practitioner
                 ),
+                carer_status=_least_achieved(before.carer_status if before else "", carer),
             )
     return sorted(
         merged.values(),
@@ -190,14 +195,20 @@ class Review:
 class Cell:
     status: str
     practitioner_status: str = ""
+    carer_status: str = ""
 
     @property
     def text(self) -> str:
+        views = [
+            f"{whose}: {OutcomeStatus(view).label.lower()}"
+            for whose, view in (
+                ("practitioner's view", self.practitioner_status),
+                ("carer's or relative's view", self.carer_status),
+            )
+            if view
+        ]
         words = OutcomeStatus(self.status).label
-        if self.practitioner_status:
-            practitioner = OutcomeStatus(self.practitioner_status).label.lower()
-            words += f" (practitioner's view: {practitioner})"
-        return words
+        return f"{words} ({'; '.join(views)})" if views else words
 
 
 @dataclass
@@ -244,7 +255,9 @@ def history_by_role(rows: Iterable[StatusAtReview]) -> list[RoleHistory]:
             line = lines.setdefault(
                 row.outcome, OutcomeLine(row.outcome, row.label, row.current, [None] * len(reviews))
             )
-            line.cells[column[row.conversation_id]] = Cell(row.status, row.practitioner_status)
+            line.cells[column[row.conversation_id]] = Cell(
+                row.status, row.practitioner_status, row.carer_status
+            )
         histories.append(RoleHistory(role, reviews, list(lines.values()), role_rows))
     return histories
 

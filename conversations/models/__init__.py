@@ -4,6 +4,7 @@ from conversations.models.records import (
     Action,
     ActionOwner,
     Answer,
+    AnsweredBy,
     AuditAction,
     AuditEvent,
     Conversation,
@@ -20,6 +21,7 @@ from conversations.models.records import (
 from conversations.models.themes import Theme
 
 __all__ = [
+    "AnsweredBy",
     "Action",
     "ActionOwner",
     "Answer",

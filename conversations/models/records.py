@@ -38,6 +38,14 @@ class InterviewerKind(models.TextChoices):
     INDEPENDENT = "independent", "Independent interviewer"
 
 
+class AnsweredBy(models.TextChoices):
+    """Who gave the answers to the measures and the outcomes (issue 10)."""
+
+    PERSON = "person", "The person"
+    PERSON_WITH_SUPPORT = "person_with_support", "The person, with support"
+    SOMEONE_ELSE = "someone_else", "Someone else, on their behalf"
+
+
 class OutcomeStatus(models.TextChoices):
     ACHIEVED = "achieved", "Achieved"
     PARTLY_ACHIEVED = "partly_achieved", "Partly achieved"
@@ -195,6 +203,25 @@ class Conversation(models.Model):
     with_advocate = models.BooleanField("an advocate", default=False)
     with_interpreter = models.BooleanField("an interpreter", default=False)
     with_carer = models.BooleanField("an unpaid carer", default=False)
+    answered_by = models.CharField(
+        "who answered",
+        max_length=20,
+        choices=AnsweredBy.choices,
+        blank=True,
+        help_text="Who gave the answers to the questions and about the outcomes.",
+    )
+    answered_by_relationship = models.CharField(
+        "their relationship to the person",
+        max_length=80,
+        blank=True,
+        help_text="When someone else answered: for example brother, wife, son.",
+    )
+    language = models.CharField(
+        "language used",
+        max_length=40,
+        blank=True,
+        help_text="The language the person answered in: for example English, Punjabi, BSL.",
+    )
     summary = models.TextField("what should change, in the person's words", blank=True)
     follows = models.ForeignKey(
         "self",
@@ -304,6 +331,14 @@ class OutcomeRecord(models.Model):
         max_length=20,
         choices=OutcomeStatus.choices,
         blank=True,
+    )
+    carer_status = models.CharField(
+        "a carer's or relative's view, where it differs",
+        max_length=20,
+        choices=OutcomeStatus.choices,
+        blank=True,
+        help_text="What a carer or relative who took part thinks, when it differs from the "
+        "person's own view (which is what the measures count).",
     )
     helping = models.TextField("what is helping", blank=True)
     barriers = models.ManyToManyField(

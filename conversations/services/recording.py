@@ -20,6 +20,7 @@ from conversations.audit import audit, without_words
 from conversations.models import (
     Action,
     Answer,
+    AnsweredBy,
     AuditAction,
     AuditEvent,
     Conversation,
@@ -82,6 +83,7 @@ class OutcomeData:
     words: str = ""
     status: str = ""
     practitioner_status: str = ""
+    carer_status: str = ""
     helping: str = ""
     helping_kinds: list[str] = field(default_factory=list)
     barriers: list[str] = field(default_factory=list)
@@ -103,9 +105,20 @@ class ConversationData:
     with_advocate: bool = False
     with_interpreter: bool = False
     with_carer: bool = False
+    answered_by: str = ""
+    answered_by_relationship: str = ""
+    language: str = ""
     summary: str = ""
     outcomes: dict[str, OutcomeData] = field(default_factory=dict)
     answers: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        # A relationship says who answered on the person's behalf; with anyone else it means
+        # nothing and is not kept.
+        self.answered_by_relationship = self.answered_by_relationship.strip()
+        if self.answered_by != AnsweredBy.SOMEONE_ELSE:
+            self.answered_by_relationship = ""
+        self.language = self.language.strip()
 
 
 DETAIL_FIELDS = (
@@ -116,9 +129,20 @@ DETAIL_FIELDS = (
     "with_advocate",
     "with_interpreter",
     "with_carer",
+    "answered_by",
+    "answered_by_relationship",
+    "language",
     "summary",
 )
-RECORD_FIELDS = ("matters", "words", "status", "practitioner_status", "helping", "barrier_words")
+RECORD_FIELDS = (
+    "matters",
+    "words",
+    "status",
+    "practitioner_status",
+    "carer_status",
+    "helping",
+    "barrier_words",
+)
 # Parts of an outcome record stored as rows of their own, replaced as a whole when they change.
 REPLACED_PARTS = ("helping_kinds", "barriers", "actions", "goals")
 
@@ -530,6 +554,23 @@ def completion_check(conversation: Conversation) -> CompletionCheck:
                 "id_c-date_held",
             )
         )
+    # Prompts in the page's order: who answered is asked about first.
+    if not conversation.answered_by:
+        check.prompts.append(
+            SignOffProblem(
+                "Say who answered: the person, with support, or someone else.", "id_c-answered_by_0"
+            )
+        )
+    elif (
+        conversation.answered_by == AnsweredBy.SOMEONE_ELSE
+        and not conversation.answered_by_relationship
+    ):
+        check.prompts.append(
+            SignOffProblem(
+                "Someone else answered: say how they are related to the person.",
+                "id_c-answered_by_relationship",
+            )
+        )
     records = list(
         conversation.outcome_records.select_related("outcome").prefetch_related("actions")
     )
@@ -677,12 +718,16 @@ FIELD_LABELS = {
     "with_advocate": "An advocate took part",
     "with_interpreter": "An interpreter took part",
     "with_carer": "An unpaid carer took part",
+    "answered_by": "Who answered",
+    "answered_by_relationship": "Their relationship to the person",
+    "language": "Language used",
     "summary": "What should change",
     "type": "Type",
     "status": "Status",
     "matters": "matters to the person",
     "words": "the person's words",
     "practitioner_status": "practitioner's view",
+    "carer_status": "carer's or relative's view",
     "helping": "what is helping",
     "helping_kinds": "kinds of help",
     "barriers": "barriers",
@@ -707,6 +752,8 @@ def display_value(key: str, value) -> str:
         return str(Answer(value).label) if value in Answer.values else value
     if key == "interviewer":
         return str(InterviewerKind(value).label) if value in InterviewerKind.values else value
+    if key == "answered_by":
+        return str(AnsweredBy(value).label) if value in AnsweredBy.values else value
     return str(value)
 
 

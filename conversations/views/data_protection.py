@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods
 from conversations.models import (
     ActionOwner,
     Answer,
+    AnsweredBy,
     ConversationStatus,
     ConversationType,
     OutcomeStatus,
@@ -37,6 +38,7 @@ LABELS = {
     "outcome_status": dict(OutcomeStatus.choices),
     "answer": dict(Answer.choices),
     "owner": dict(ActionOwner.choices),
+    "answered_by": dict(AnsweredBy.choices),
 }
 
 
