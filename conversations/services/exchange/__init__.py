@@ -28,6 +28,14 @@ Choices the spec leaves open, made here so that export → import → export is 
   gives, like barriers.
 * ``goals`` (optional) lists an outcome's separate goals in order, each
   ``{"words": "...", "status": "achieved" | ... | null}``; written only when there are goals.
+* Who answered (optional, after ``interviewer``): ``answered_by`` (``person``,
+  ``person_with_support`` or ``someone_else``), ``answered_by_relationship`` (only with
+  ``someone_else``), ``language`` and ``interpreter`` (true/false, the conversation's "an
+  interpreter took part"). They are one group: a line with any of them sets all four (those
+  missing become blank or false); a line with none keeps what is stored. Each is written only
+  when known (``interpreter`` only when true).
+* ``carer_status`` (optional, on an outcome): a carer's or relative's view of the status where
+  it differs, like ``practitioner_status``; written only when set.
 * ``completed_at`` is kept as given (it must carry a time zone) and written in UTC with ``Z``.
 * ``review_due`` (optional, ``YYYY-MM-DD``, not before ``date``) is the next review date set at
   sign-off; written only when set. Import sets no default for a line without it (or with

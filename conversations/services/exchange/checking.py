@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from conversations.models import (
     Answer,
+    AnsweredBy,
     ConversationStatus,
     ConversationType,
     HelpingKind,
@@ -24,7 +25,12 @@ from conversations.models import (
     Theme,
 )
 from conversations.models.records import BACKSTOP_REVIEW_MONTHS, add_months
-from conversations.services.exchange.common import _IN_CHUNK, Problem, _chunks
+from conversations.services.exchange.common import (
+    _IN_CHUNK,
+    WHO_ANSWERED_KEYS,
+    Problem,
+    _chunks,
+)
 from frameworks import dates
 from frameworks.models import (
     BarrierCode,
@@ -100,6 +106,7 @@ class _OutcomeRow:
     matters: bool
     status: str
     practitioner_status: str
+    carer_status: str
     words: str
     helping: str
     helping_kinds: list[str]
@@ -129,11 +136,15 @@ class _Row:
     interviewer: str
     answers: list[tuple[int, str]]
     outcomes: list[_OutcomeRow]
+    # ``(answered_by, relationship, language, interpreter)`` when the line says who answered
+    # (any of the four keys), else None: a re-import then keeps what is stored.
+    who: tuple[str, str, str, bool] | None = None
 
 
 _CONVERSATION_TYPES = set(ConversationType.values)
 _CONVERSATION_STATUSES = set(ConversationStatus.values)
 _INTERVIEWERS = set(InterviewerKind.values)
+_ANSWERED_BY = set(AnsweredBy.values)
 _ROLES = set(Role.values)
 _OUTCOME_STATUSES = set(OutcomeStatus.values)
 _ANSWERS = set(Answer.values)
@@ -299,6 +310,7 @@ class _LineChecker:
         date_held = self._date(data, reasons)
         completed_at = self._completed_at(data, status, date_held, reasons)
         review_due = self._review_due(data, date_held, reasons)
+        who = self._who_answered(data, reasons)
         answers = self._answers(data, role, reasons)
         outcomes = self._outcomes(data, version_id, partnership_id, reasons)
         if len(reasons) > before:
@@ -323,6 +335,7 @@ class _LineChecker:
             interviewer=interviewer,
             answers=answers,
             outcomes=outcomes,
+            who=who,
         )
 
     @staticmethod
@@ -371,6 +384,30 @@ class _LineChecker:
             reasons.append(f"{where}{key!r} must be a string")
             return ""
         return value
+
+    def _who_answered(self, data: dict, reasons: list[str]) -> tuple[str, str, str, bool] | None:
+        """Who answered, as a group: None when the line has none of its keys."""
+        if not any(key in data for key in WHO_ANSWERED_KEYS):
+            return None
+        answered_by = ""
+        if data.get("answered_by") not in (None, ""):
+            answered_by = self._choice(data, "answered_by", _ANSWERED_BY, reasons) or ""
+        relationship = self._optional_text(data, "answered_by_relationship", 80, reasons)
+        if relationship and answered_by != AnsweredBy.SOMEONE_ELSE:
+            reasons.append("'answered_by_relationship' is only for 'answered_by': 'someone_else'")
+        language = self._optional_text(data, "language", 40, reasons)
+        interpreter = data.get("interpreter", False)
+        if not isinstance(interpreter, bool):
+            reasons.append("'interpreter' must be true or false")
+            interpreter = False
+        return answered_by, relationship, language, interpreter
+
+    @classmethod
+    def _optional_text(cls, data: dict, key: str, max_length: int, reasons: list[str]) -> str:
+        """A text key that may be missing, null or "" (then ""); otherwise as ``_text``."""
+        if data.get(key) in (None, ""):
+            return ""
+        return cls._text(data, key, max_length, reasons) or ""
 
     def _subject(self, data: dict, reasons: list[str]) -> tuple[str, str, int, str | None] | None:
         subject = data.get("subject")
@@ -559,6 +596,7 @@ class _LineChecker:
                 reasons.append(f"{where}'matters' must be true or false")
             status = self._outcome_status(item, "status", reasons, where)
             practitioner_status = self._outcome_status(item, "practitioner_status", reasons, where)
+            carer_status = self._outcome_status(item, "carer_status", reasons, where)
             barrier_ids = self._barriers(item, reasons, where)
             words = self._words(item, "words", reasons, where)
             helping = self._words(item, "helping", reasons, where)
@@ -575,6 +613,7 @@ class _LineChecker:
                     matters=matters,
                     status=status,
                     practitioner_status=practitioner_status,
+                    carer_status=carer_status,
                     words=words,
                     helping=helping,
                     helping_kinds=helping_kinds,

@@ -84,6 +84,24 @@ def column_defaults(
     return found
 
 
+# Who answered: the line's keys, the conversation's fields in the same order (a checked line's
+# ``who``), and their values when a line does not say (what a conversation started in the
+# browser has).
+WHO_ANSWERED_KEYS = ("answered_by", "answered_by_relationship", "language", "interpreter")
+WHO_ANSWERED_FIELDS = ("answered_by", "answered_by_relationship", "language", "with_interpreter")
+NOBODY_SAID = ("", "", "", False)
+
+# The outcome record's own columns an import writes (after its conversation and outcome).
+RECORD_FIELDS = (
+    "matters",
+    "words",
+    "status",
+    "practitioner_status",
+    "carer_status",
+    "helping",
+    "barrier_words",
+)
+
 # The conversation columns an import writes, in the order both writers give them.
 CONVERSATION_COLUMNS = [
     "partnership",
@@ -98,6 +116,7 @@ CONVERSATION_COLUMNS = [
     "status",
     "completed_at",
     "review_due",
+    *WHO_ANSWERED_FIELDS,
     "created_by",
     "updated_by",
 ]

@@ -51,6 +51,9 @@ from conversations.models import (
 from conversations.services.exchange.checking import _Row, conversations_check
 from conversations.services.exchange.common import (
     CONVERSATION_COLUMNS,
+    NOBODY_SAID,
+    RECORD_FIELDS,
+    WHO_ANSWERED_FIELDS,
     Changes,
     ConversationImportError,
     ImportResult,
@@ -74,13 +77,16 @@ _STAGING = {
         "ref text NOT NULL, role text NOT NULL, team_id bigint NOT NULL, type text NOT NULL, "
         "version_id bigint NOT NULL, date_held date NOT NULL, interviewer text NOT NULL, "
         "status text NOT NULL, completed_at timestamptz, review_due date, cared_for_ref text, "
+        "who_given boolean NOT NULL, answered_by text NOT NULL, "
+        "answered_by_relationship text NOT NULL, language text NOT NULL, "
+        "with_interpreter boolean NOT NULL, "
         "subject_id bigint, conversation_id bigint, held_before date, is_new boolean"
     ),
     "import_record": (
         "seq integer NOT NULL, line integer NOT NULL, outcome_id bigint NOT NULL, "
         "matters boolean NOT NULL, words text NOT NULL, status text NOT NULL, "
-        "practitioner_status text NOT NULL, helping text NOT NULL, barrier_words text NOT NULL, "
-        "actions text"
+        "practitioner_status text NOT NULL, carer_status text NOT NULL, helping text NOT NULL, "
+        "barrier_words text NOT NULL, actions text"
     ),
     "import_barrier": (
         "seq integer NOT NULL, line integer NOT NULL, outcome_id bigint NOT NULL, "
@@ -119,11 +125,12 @@ _CHUNK_TABLES = [name for name in _STAGING if name != "import_link"]
 _COPIED = {
     "import_conversation": (
         "line, partnership_id, external_id, ref, role, team_id, type, version_id, date_held, "
-        "interviewer, status, completed_at, review_due, cared_for_ref"
+        "interviewer, status, completed_at, review_due, cared_for_ref, who_given, "
+        + ", ".join(WHO_ANSWERED_FIELDS)
     ),
     "import_record": (
-        "seq, line, outcome_id, matters, words, status, practitioner_status, helping, "
-        "barrier_words, actions"
+        "seq, line, outcome_id, matters, words, status, practitioner_status, carer_status, "
+        "helping, barrier_words, actions"
     ),
     "import_barrier": "seq, line, outcome_id, barrier_id",
     "import_goal": "seq, line, outcome_id, words, status, position",
@@ -151,6 +158,11 @@ def _or_null(value: Any) -> str:
 
 def _flag(value: bool) -> str:
     return "t" if value else "f"
+
+
+def _who_columns(who: tuple[str, str, str, bool]) -> tuple[str, str, str, str]:
+    answered_by, relationship, language, interpreter = who
+    return answered_by, _text(relationship), _text(language), _flag(interpreter)
 
 
 class _Reader:
@@ -201,6 +213,8 @@ class _Stager:
                     _or_null(row.completed_at),
                     _or_null(row.review_due),
                     _or_null(row.cared_for_ref),
+                    _flag(row.who is not None),
+                    *_who_columns(row.who or NOBODY_SAID),
                 )
             )
         )
@@ -214,7 +228,8 @@ class _Stager:
             outcome = str(item.outcome_id)
             records.append(
                 f"{self.seq}\t{line}\t{outcome}\t{_flag(item.matters)}\t{_text(item.words)}\t"
-                f"{item.status}\t{item.practitioner_status}\t{_text(item.helping)}\t"
+                f"{item.status}\t{item.practitioner_status}\t{item.carer_status}\t"
+                f"{_text(item.helping)}\t"
                 f"{_text(item.barrier_words)}\t"
                 # An action only when there are words, as the batched writer decides it.
                 f"{_text(item.actions) if item.actions.strip() else _NULL}"
@@ -332,7 +347,11 @@ def _write(cursor: Any, *, by_id: int | None, reason: str, now: datetime) -> tup
         "team_id = s.team_id, type = s.type, framework_version_id = s.version_id, "
         "date_held = s.date_held, interviewer = s.interviewer, status = s.status, "
         "completed_at = s.completed_at, review_due = COALESCE(s.review_due, c.review_due), "
-        "updated_at = %s, updated_by_id = %s, revision = c.revision + 1 "
+        + "".join(
+            f"{name} = CASE WHEN s.who_given THEN s.{name} ELSE c.{name} END, "
+            for name in WHO_ANSWERED_FIELDS
+        )
+        + "updated_at = %s, updated_by_id = %s, revision = c.revision + 1 "
         "FROM import_conversation s WHERE c.id = s.conversation_id AND NOT s.is_new",
         [now, by_id],
     )
@@ -343,7 +362,8 @@ def _write(cursor: Any, *, by_id: int | None, reason: str, now: datetime) -> tup
         CONVERSATION_COLUMNS,
         "s.partnership_id, s.external_id, s.subject_id, s.role, s.team_id, s.type, "
         "s.version_id, s.date_held, s.interviewer, s.status, s.completed_at, s.review_due, "
-        "CAST(%s AS bigint), CAST(%s AS bigint)",
+        + "".join(f"s.{name}, " for name in WHO_ANSWERED_FIELDS)
+        + "CAST(%s AS bigint), CAST(%s AS bigint)",
         "FROM import_conversation s WHERE s.is_new "
         "ORDER BY s.line RETURNING id, partnership_id, external_id",
         now=now,
@@ -382,30 +402,18 @@ def _write(cursor: Any, *, by_id: int | None, reason: str, now: datetime) -> tup
         "ON r.conversation_id = s.conversation_id WHERE NOT s.is_new"
     )
     cursor.execute("ANALYZE import_made_record")
-    fields = "matters, words, status, practitioner_status, helping, barrier_words"
+    fields = RECORD_FIELDS
     cursor.execute(
-        f"UPDATE {record} r SET ({fields}) = (i.matters, i.words, i.status, "
-        "i.practitioner_status, i.helping, i.barrier_words) "
+        f"UPDATE {record} r SET ({', '.join(fields)}) = ({', '.join(f'i.{f}' for f in fields)}) "
         "FROM import_made_record m JOIN import_record i "
         "ON i.line = m.line AND i.outcome_id = m.outcome_id "
-        f"WHERE r.id = m.record_id AND ({', '.join(f'r.{f}' for f in fields.split(', '))}) "
-        "IS DISTINCT FROM (i.matters, i.words, i.status, i.practitioner_status, i.helping, "
-        "i.barrier_words)"
+        f"WHERE r.id = m.record_id AND ({', '.join(f'r.{f}' for f in fields)}) "
+        f"IS DISTINCT FROM ({', '.join(f'i.{f}' for f in fields)})"
     )
     sql, params = _insert_select(
         OutcomeRecord,
-        [
-            "conversation",
-            "outcome",
-            "matters",
-            "words",
-            "status",
-            "practitioner_status",
-            "helping",
-            "barrier_words",
-        ],
-        "s.conversation_id, r.outcome_id, r.matters, r.words, r.status, "
-        "r.practitioner_status, r.helping, r.barrier_words",
+        ["conversation", "outcome", *RECORD_FIELDS],
+        "s.conversation_id, r.outcome_id, " + ", ".join(f"r.{f}" for f in RECORD_FIELDS),
         "FROM import_record r JOIN import_conversation s ON s.line = r.line "
         # Kept records are all of updated conversations: a new one has none.
         "WHERE NOT EXISTS (SELECT FROM import_made_record m "

@@ -25,6 +25,8 @@ from conversations.services.exchange.common import (
     _IN_CHUNK,
     ACTION_SEPARATOR,
     DEFAULT_BATCH_SIZE,
+    WHO_ANSWERED_FIELDS,
+    WHO_ANSWERED_KEYS,
     _chunks,
 )
 from frameworks.models import (
@@ -90,6 +92,7 @@ def conversations_export(
             "review_due",
             "status",
             "interviewer",
+            *WHO_ANSWERED_FIELDS,
         )
         .iterator(chunk_size=batch_size)
     )
@@ -140,6 +143,7 @@ def _export_batch(
             "status",
             "words",
             "practitioner_status",
+            "carer_status",
             "helping",
             "barrier_words",
         ):
@@ -194,12 +198,23 @@ def _export_batch(
         review_due,
         status,
         interviewer,
+        *who,
     ) in batch:
         ref, group = subjects[subject_id]
         framework, version = versions[version_id]
         line_outcomes = []
         for values in sorted(records.get(pk, []), key=lambda v: outcomes[v[1]]):
-            (record_id, outcome_id, matters, o_status, words, p_status, helping, b_words) = values
+            (
+                record_id,
+                outcome_id,
+                matters,
+                o_status,
+                words,
+                p_status,
+                c_status,
+                helping,
+                b_words,
+            ) = values
             item: dict[str, Any] = {
                 "code": outcomes[outcome_id][1],
                 "matters": matters,
@@ -210,6 +225,8 @@ def _export_batch(
             }
             if p_status:
                 item["practitioner_status"] = p_status
+            if c_status:
+                item["carer_status"] = c_status
             if helping:
                 item["helping"] = helping
             if record_id in helps:
@@ -239,6 +256,8 @@ def _export_batch(
             **({"review_due": review_due.isoformat()} if review_due else {}),
             "status": status,
             "interviewer": interviewer,
+            # Who answered: only what is known.
+            **{key: value for key, value in zip(WHO_ANSWERED_KEYS, who, strict=True) if value},
             "measures": {code: answer for _, code, answer in sorted(answers.get(pk, []))},
             "outcomes": line_outcomes,
         }

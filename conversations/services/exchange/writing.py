@@ -32,6 +32,9 @@ from conversations.services.exchange.checking import (
 from conversations.services.exchange.common import (
     _IN_CHUNK,
     CONVERSATION_COLUMNS,
+    NOBODY_SAID,
+    RECORD_FIELDS,
+    WHO_ANSWERED_FIELDS,
     Changes,
     ImportResult,
     _chunks,
@@ -125,6 +128,23 @@ def _set_review_dates(dates: list[tuple[date, int]]) -> None:
         )
 
 
+def _set_who_answered(rows: list[tuple[tuple[str, str, str, bool], int]]) -> None:
+    """Set who answered on re-imported conversations whose line says it: one
+    ``executemany``; a line without any of its keys leaves what is stored."""
+    if not rows:
+        return
+    meta = Conversation._meta
+    quote = connection.ops.quote_name
+    columns = [meta.get_field(name).column for name in WHO_ANSWERED_FIELDS]
+    sql = (
+        f"UPDATE {quote(meta.db_table)} SET "
+        + ", ".join(f"{quote(column)} = %s" for column in columns)
+        + f" WHERE {quote(meta.pk.column)} = %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, [[*who, pk] for who, pk in rows])
+
+
 def _delete_content(conversation_ids: list[int]) -> None:
     """Remove the outcome records (with barriers, actions, goals) and answers of conversations.
 
@@ -199,16 +219,7 @@ class _Inserter:
                 cursor.execute(sql, params)
 
 
-_RECORD_COLUMNS = [
-    "conversation",
-    "outcome",
-    "matters",
-    "words",
-    "status",
-    "practitioner_status",
-    "helping",
-    "barrier_words",
-]
+_RECORD_COLUMNS = ["conversation", "outcome", *RECORD_FIELDS]
 
 
 def _conversations_held(keys: Iterable[tuple[int, str]]) -> dict[tuple[int, str], tuple[int, date]]:
@@ -271,6 +282,13 @@ def _write_batch(
                 if key in existing and row.review_due is not None
             ]
         )
+        _set_who_answered(
+            [
+                (row.who, existing[key])
+                for row, key in zip(rows, keys, strict=True)
+                if key in existing and row.who is not None
+            ]
+        )
         _delete_content([c.pk for c in updated])
     new_rows = [row for row, key in zip(rows, keys, strict=True) if key not in existing]
     if new_rows:
@@ -288,6 +306,7 @@ def _write_batch(
                 row.status,
                 row.completed_at,
                 row.review_due,
+                *(row.who or NOBODY_SAID),
                 by_id,
                 by_id,
             )
@@ -307,6 +326,7 @@ def _write_batch(
             item.words,
             item.status,
             item.practitioner_status,
+            item.carer_status,
             item.helping,
             item.barrier_words,
         )
