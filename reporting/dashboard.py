@@ -21,7 +21,7 @@ from django.db.models import Count, Prefetch, Window
 from django.http import Http404
 from django.urls import NoReverseMatch, reverse
 
-from conversations.models import ConversationType, InterviewerKind, Team
+from conversations.models import AnsweredBy, ConversationType, InterviewerKind, Team
 from frameworks.models import Role
 from frameworks.periods import Period, last_quarters
 from reporting import reference
@@ -39,6 +39,7 @@ from reporting.selectors import (
     Scope,
     barrier_counts,
     barrier_records,
+    breakdown_counts,
     outcome_achievement,
     outcome_mapping,
     people_without_review,
@@ -50,6 +51,11 @@ BREAKDOWN_TITLES: dict[str, str] = {
     "client_group": "Client group",
     "interviewer": "Interviewer",
     "type": "Conversation type",
+    "answered_by": "Who answered",
+}
+BREAKDOWN_NOTES: dict[str, str] = {
+    "answered_by": "Each person's counted answer is placed by who gave it, so the groups add up "
+    "to the whole figure. Answers given with support are the person's own.",
 }
 TABLES: tuple[str, ...] = (
     "measures",
@@ -262,18 +268,27 @@ def barrier_tables(query: DashboardQuery, mapping: pd.DataFrame) -> BarrierTable
     )
 
 
-def breakdown_frame(query: DashboardQuery, breakdown: str) -> tuple[pd.DataFrame, dict]:
-    """The measures for the chosen period by one breakdown, and the cell labels."""
+def breakdown_frame(
+    query: DashboardQuery, breakdown: str, counts: pd.DataFrame | None = None
+) -> tuple[pd.DataFrame, dict]:
+    """The measures for the chosen period by one breakdown, and the cell labels (``counts``:
+    its ``measure_counts``, when already counted)."""
     if breakdown == "team":
         labels = {t.code: t.name for t in query.scope_teams()}
     elif breakdown == "client_group":
         labels = reference.client_group_labels()
     elif breakdown == "interviewer":
         labels = dict(InterviewerKind.choices)
+    elif breakdown == "answered_by":
+        labels = {**dict(AnsweredBy.choices), "": "Not recorded"}
     else:
         labels = dict(ConversationType.choices)
     frame = measure_figures(
-        scope=query.scope, periods=[query.period], breakdown=breakdown, cells=list(labels)
+        scope=query.scope,
+        periods=[query.period],
+        breakdown=breakdown,
+        cells=list(labels),
+        counts=counts,
     )
     return frame, labels
 
@@ -397,9 +412,15 @@ def barrier_context(query: DashboardQuery, mapping: pd.DataFrame) -> dict[str, A
 
 
 def breakdown_context(query: DashboardQuery) -> list[dict[str, Any]]:
+    counts = breakdown_counts(
+        scope=query.scope,
+        periods=[query.period],
+        breakdowns=query.breakdowns,
+        measures=reference.measures(),
+    )
     sections = []
     for breakdown in query.breakdowns:
-        frame, labels = breakdown_frame(query, breakdown)
+        frame, labels = breakdown_frame(query, breakdown, counts[breakdown])
         measures = []
         for code, rows in frame.groupby("measure_code", sort=False):
             records = measure_rows(rows)
@@ -410,6 +431,7 @@ def breakdown_context(query: DashboardQuery) -> list[dict[str, Any]]:
             {
                 "name": breakdown,
                 "title": BREAKDOWN_TITLES[breakdown],
+                "note": BREAKDOWN_NOTES.get(breakdown, ""),
                 "measures": measures,
                 "targets": breakdown == "team",
             }

@@ -35,17 +35,22 @@ def measure_figures(
     breakdown: str | None = None,
     cells: Sequence[str] | None = None,
     threshold: int | None = None,
+    counts: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """One row per measure × period (× breakdown cell), with every figure a person may see.
 
     ``cells`` lists the breakdown cells to show even when nothing was counted (e.g. every
     team in scope). Suppression uses the measure and period as the row set of a breakdown.
     Targets: the scope's own (a partnership's, or a single team's; a team breakdown uses
-    each team's).
+    each team's). ``counts``: the breakdown's ``measure_counts`` when the caller has them
+    (``breakdown_counts`` counts several breakdowns at once).
     """
     threshold = suppression_threshold() if threshold is None else threshold
     measures = reference.measures()
-    counts = measure_counts(scope=scope, periods=periods, breakdown=breakdown, measures=measures)
+    if counts is None:
+        counts = measure_counts(
+            scope=scope, periods=periods, breakdown=breakdown, measures=measures
+        )
     cell_values = list(cells) if cells is not None else []
     for value in counts["cell"].unique() if len(counts) else []:
         if value not in cell_values:

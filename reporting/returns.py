@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from importlib.metadata import PackageNotFoundError, version
@@ -20,13 +20,13 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from conversations.models import Partnership
+from conversations.models import AnsweredBy, Partnership
 from frameworks.models import Measure
 from frameworks.periods import Period
 from reporting.csv import RETURN_COLUMNS, csv_bytes
 from reporting.figures import measure_figures, suppression_threshold
 from reporting.models import ReturnFormat, ReturnRecord
-from reporting.selectors import Scope, counted_answers
+from reporting.selectors import Scope, counted_answers, measure_counts
 
 INTEGER_COLUMNS = frozenset({"numerator", "denominator"})
 ONE_DECIMAL_COLUMNS = frozenset({"percentage", "ci_low", "ci_high", "target"})
@@ -128,6 +128,8 @@ class ReturnMetadata:
     software_version: str
     measures: tuple[MeasureDefinition, ...]
     period_incomplete: bool = False
+    # Measure code -> how many of its counted answers someone else gave on the person's behalf.
+    answered_by_someone_else: dict[str, int] = field(default_factory=dict)
 
 
 def software_version() -> str:
@@ -143,6 +145,18 @@ def latest_sign_off(*, partnership: Partnership, period: Period) -> datetime | N
         scope=Scope(partnership), first_day=period.first_day, last_day=period.last_day
     )
     return answers.aggregate(latest=Max("conversation__completed_at"))["latest"]
+
+
+def answered_by_someone_else(*, partnership: Partnership, period: Period) -> dict[str, int]:
+    """Measure code -> counted answers given by someone else on the person's behalf (the
+    return's answers, counted as the return counts them, by who answered)."""
+    counts = measure_counts(scope=Scope(partnership), periods=[period], breakdown="answered_by")
+    someone_else = counts[counts["cell"] == AnsweredBy.SOMEONE_ELSE]
+    found = dict(zip(someone_else["measure_code"], someone_else["denominator"], strict=True))
+    return {
+        code: int(found.get(code, 0))
+        for code in Measure.objects.order_by("order", "code").values_list("code", flat=True)
+    }
 
 
 def describe_user(user) -> str:
@@ -180,6 +194,7 @@ def return_metadata(
         software_version=software_version(),
         measures=measures,
         period_incomplete=period_incomplete,
+        answered_by_someone_else=answered_by_someone_else(partnership=partnership, period=period),
     )
 
 
@@ -301,6 +316,16 @@ def _metadata_sheet(sheet, metadata: ReturnMetadata) -> None:
             "checksum",
             "The SHA-256 checksum of this file is recorded when it is produced and is shown "
             "with the return in the list of returns produced.",
+        ],
+        *(
+            [f"{code}: answers from someone else", count]
+            for code, count in metadata.answered_by_someone_else.items()
+        ),
+        [
+            "answers from someone else",
+            "Per measure: how many of the counted answers (the denominator) someone else gave "
+            "on the person's behalf (a relative, a friend, a proxy), as recorded with each "
+            "conversation. Answers the person gave with support are the person's own.",
         ],
     ]
     _write_table(sheet, ["item", "value"], rows)

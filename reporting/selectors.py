@@ -48,6 +48,7 @@ from frameworks.periods import Period
 from reporting.measures import mapping_frame
 
 COUNTED_ANSWERS = (Answer.YES, Answer.PARTLY, Answer.NO)
+MEASURE_COUNT_COLUMNS = ["measure_code", "period", "cell", "numerator", "denominator"]
 
 # Breakdown name -> the expression (relative to MeasureAnswer) that names each cell.
 BREAKDOWNS: dict[str, str] = {
@@ -55,7 +56,13 @@ BREAKDOWNS: dict[str, str] = {
     "client_group": "conversation__subject__client_group__code",
     "interviewer": "conversation__interviewer",
     "type": "conversation__type",
+    "answered_by": "conversation__answered_by",
 }
+# Breakdowns by something about the counted answer itself (who gave it): each person's
+# counted answer, their latest, goes in its cell, so the cells add up to the scope's figure.
+# The others count each cell on its own (a person's latest answer among the cell's
+# conversations: by conversation type, their latest assessment and their latest review).
+ANSWER_BREAKDOWNS = frozenset({"answered_by"})
 
 
 @dataclass(frozen=True)
@@ -126,21 +133,29 @@ def _quarter_case(quarters: Sequence[Period]) -> Case | Value:
     )
 
 
-def _count_rows(latest: QuerySet, *, measure: str) -> list[tuple]:
-    """``<measure>, period_label, cell, numerator, denominator`` over the rows of ``latest``
-    (a window-filtered ``values()`` query). The ORM would group before the window is applied,
-    and filtering answers by the ids it picks joins every picked answer and conversation a
-    second time; so the GROUP BY wraps the compiled query instead."""
-    connection = connections[latest.db]
-    sql, params = latest.query.sql_with_params()
-    measure, period, cell, answer = map(
-        connection.ops.quote_name, (measure, "period_label", "cell", "answer")
-    )
+def _count_rows(latest: Sequence[QuerySet], *, measure: str) -> list[tuple]:
+    """``index, <measure>, period_label, cell, numerator, denominator`` over the rows of each
+    of ``latest`` (window-filtered ``values()`` queries; ``index`` says which), in one query.
+    The ORM would group before the window is applied, and filtering answers by the ids it
+    picks joins every picked answer and conversation a second time; so the GROUP BY wraps the
+    compiled queries instead."""
+    connection = connections[latest[0].db]
+    qn = connection.ops.quote_name
+    measure_column, period, cell, answer = map(qn, (measure, "period_label", "cell", "answer"))
+    parts, params = [], []
+    for index, query in enumerate(latest):
+        sql, sql_params = query.query.sql_with_params()
+        alias = qn(f"latest_{index}")
+        parts.append(
+            f"SELECT {index} AS {qn('part')}, {alias}.{measure_column} AS {measure_column}, "
+            f"{alias}.{period} AS {period}, {alias}.{cell} AS {cell}, "
+            f"{alias}.{answer} AS {answer} FROM ({sql}) {alias}"
+        )
+        params += sql_params
+    columns = f"{qn('part')}, {measure_column}, {period}, {cell}"
     counting = (
-        f"SELECT {measure}, {period}, {cell}, "
-        f"SUM(CASE WHEN {answer} = %s THEN 1 ELSE 0 END), COUNT(*) "
-        f"FROM ({sql}) {connection.ops.quote_name('latest')} "
-        f"GROUP BY {measure}, {period}, {cell}"
+        f"SELECT {columns}, SUM(CASE WHEN {answer} = %s THEN 1 ELSE 0 END), COUNT(*) "
+        f"FROM ({' UNION ALL '.join(parts)}) {qn('latest')} GROUP BY {columns}"
     )
     with connection.cursor() as cursor:
         cursor.execute(counting, (Answer.YES, *params))
@@ -165,11 +180,14 @@ def latest_answers(
     cell,
     measures: Sequence[dict] | None = None,
     by_team: bool = False,
+    within_cell: bool = True,
 ) -> QuerySet:
     """The answers that count (rules 1 and 2) as rows ``measure_id`` (or ``measure__code``
     without ``measures``), ``period_label``, ``cell``, ``answer`` (and ``team``, the
     conversation's team id, with ``by_team``): one per subject and role in each period and
-    cell (and team), the latest. ``periods`` must not overlap."""
+    cell (and team), the latest. Without ``within_cell``, the latest in each period (and
+    team) whatever its cell, in its cell (``ANSWER_BREAKDOWNS``). ``periods`` must not
+    overlap."""
     key = "measure__code" if measures is None else "measure_id"
     periods = sorted(periods, key=lambda p: p.first_day)
     answers = counted_answers(
@@ -184,7 +202,7 @@ def latest_answers(
         for first_day, last_day in runs:
             held |= Q(conversation__date_held__gte=first_day, conversation__date_held__lte=last_day)
         answers = answers.filter(held)
-    partition = [F("measure_id"), F("period_label"), F("cell")]
+    partition = [F("measure_id"), F("period_label"), *([F("cell")] if within_cell else [])]
     columns = [key, "period_label", "cell", "answer"]
     if by_team:
         answers = answers.annotate(team=F("conversation__team_id"))
@@ -232,10 +250,24 @@ def measure_counts(
     rebuild), and scopes of several teams, are counted live (``live_measure_counts``). One
     query for each, however many rows.
     """
+    return breakdown_counts(
+        scope=scope, periods=periods, breakdowns=[breakdown], measures=measures
+    )[breakdown]
+
+
+def breakdown_counts(
+    *,
+    scope: Scope,
+    periods: Sequence[Period],
+    breakdowns: Sequence[str | None],
+    measures: Sequence[dict] | None = None,
+) -> dict[str | None, pd.DataFrame]:
+    """``measure_counts`` for several breakdowns (None: none) at once, by breakdown: still one
+    query for what is kept and one for what is counted live."""
     from reporting import summary
 
-    return summary.measure_counts(
-        scope=scope, periods=periods, breakdown=breakdown, measures=measures
+    return summary.breakdown_counts(
+        scope=scope, periods=periods, breakdowns=breakdowns, measures=measures
     )
 
 
@@ -247,18 +279,41 @@ def live_measure_counts(
     measures: Sequence[dict] | None = None,
 ) -> pd.DataFrame:
     """``measure_counts`` counted from the conversations themselves. One query."""
+    return live_breakdown_counts(
+        scope=scope, periods=periods, breakdowns=[breakdown], measures=measures
+    )[breakdown]
+
+
+def live_breakdown_counts(
+    *,
+    scope: Scope,
+    periods: Sequence[Period],
+    breakdowns: Sequence[str | None],
+    measures: Sequence[dict] | None = None,
+) -> dict[str | None, pd.DataFrame]:
+    """``breakdown_counts`` counted from the conversations themselves: one query, the
+    breakdowns' window queries under one GROUP BY (``_count_rows``)."""
     key = "measure__code" if measures is None else "measure_id"
     code_of = None if measures is None else {m["pk"]: m["code"] for m in measures}
-    cell = F(BREAKDOWNS[breakdown]) if breakdown else Value("", output_field=CharField())
-    latest = latest_answers(scope=scope, periods=periods, cell=cell, measures=measures)
-    frame = pd.DataFrame.from_records(
-        [
+    latest = [
+        latest_answers(
+            scope=scope,
+            periods=periods,
+            cell=F(BREAKDOWNS[breakdown]) if breakdown else Value("", output_field=CharField()),
+            measures=measures,
+            within_cell=breakdown not in ANSWER_BREAKDOWNS,
+        )
+        for breakdown in breakdowns
+    ]
+    rows: dict[str | None, list[tuple]] = {breakdown: [] for breakdown in breakdowns}
+    for index, measure, period, cell, yes, counted in _count_rows(latest, measure=key):
+        rows[breakdowns[index]].append(
             (code_of[measure] if code_of else measure, period, cell, int(yes), int(counted))
-            for measure, period, cell, yes, counted in _count_rows(latest, measure=key)
-        ],
-        columns=["measure_code", "period", "cell", "numerator", "denominator"],
-    )
-    return frame
+        )
+    return {
+        breakdown: pd.DataFrame.from_records(found, columns=MEASURE_COUNT_COLUMNS)
+        for breakdown, found in rows.items()
+    }
 
 
 # --- Outcomes at review: targets and the words behind a figure -------------------------------

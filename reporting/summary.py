@@ -67,8 +67,8 @@ KEPT_BREAKDOWNS: dict[str, object] = {
     "client_group": F("conversation__subject__client_group_id"),
     "interviewer": F("conversation__interviewer"),
     "type": F("conversation__type"),
+    "answered_by": F("conversation__answered_by"),
 }
-MEASURE_COLUMNS = ["measure_code", "period", "cell", "numerator", "denominator"]
 
 
 def _today() -> date:
@@ -169,7 +169,12 @@ def _measure_rows(partnership: Partnership, periods: Sequence[Period], measures:
     for by_team in (True, False):
         for breakdown, cell in KEPT_BREAKDOWNS.items():
             latest = selectors.latest_answers(
-                scope=scope, periods=periods, cell=cell, measures=measures, by_team=by_team
+                scope=scope,
+                periods=periods,
+                cell=cell,
+                measures=measures,
+                by_team=by_team,
+                within_cell=breakdown not in selectors.ANSWER_BREAKDOWNS,
             )
             sql, sql_params = latest.query.sql_with_params()
             alias = qn(f"latest_{len(parts)}")
@@ -334,15 +339,11 @@ def _read(sql: str, params: Sequence) -> list[tuple]:
         return cursor.fetchall()
 
 
-def _kept_measure_rows(
-    scope: selectors.Scope,
-    periods: Sequence[Period],
-    breakdown: str | None,
-    measures: Sequence[dict] | None,
-) -> tuple[list[tuple], set[str]]:
-    """The kept rows answering ``measure_counts`` for built summaries among ``periods``, and
-    the labels of those summaries. One query: the built mark and the rows are read together
-    (a LEFT JOIN, so a built summary with nothing counted still says it is built)."""
+def _kept_measure_part(
+    scope: selectors.Scope, breakdown: str | None, index: int
+) -> tuple[str, list]:
+    """The SELECT of ``_kept_measure_rows`` for one breakdown, tagged with ``index`` (the
+    periods' placeholders left as ``{labels}``), and its first parameters."""
     team = scope.teams[0] if scope.teams else None
     if team is not None:
         in_team, team_params = "r.team_id = %s", [team.pk]
@@ -350,58 +351,86 @@ def _kept_measure_rows(
         in_team = "r.team_id IS NOT NULL" if breakdown == "team" else "r.team_id IS NULL"
         team_params = []
     cell = {"team": "t.code", "client_group": "g.code"}.get(breakdown or "", "r.cell")
-    labels_in = ", ".join(["%s"] * len(periods))
     sql = (
-        f"SELECT s.period, r.measure_id, m.code, {cell}, r.numerator, r.denominator "
-        f"FROM {_table(CountSummary)} s "
+        f"SELECT {int(index)} AS part, s.period, r.measure_id, m.code, {cell}, r.numerator, "
+        f"r.denominator FROM {_table(CountSummary)} s "
         f"LEFT JOIN {_table(MeasureCount)} r "
         f"ON r.summary_id = s.id AND {in_team} AND r.breakdown = %s "
         f"LEFT JOIN {_table(Team)} t ON t.id = r.team_id "
         f"LEFT JOIN {_table(ClientGroup)} g ON g.id = r.client_group_id "
         f"LEFT JOIN {_table(Measure)} m ON m.id = r.measure_id "
-        f"WHERE s.partnership_id = %s AND s.built = %s AND s.period IN ({labels_in})"
+        "WHERE s.partnership_id = %s AND s.built = %s AND s.period IN ({labels})"
     )
     kept_breakdown = "" if breakdown in (None, "team") else breakdown
-    params = [*team_params, kept_breakdown, scope.partnership.pk, True, *map(str, periods)]
+    return sql, [*team_params, kept_breakdown]
+
+
+def _kept_measure_rows(
+    scope: selectors.Scope,
+    periods: Sequence[Period],
+    breakdowns: Sequence[str | None],
+    measures: Sequence[dict] | None,
+) -> tuple[dict[str | None, list[tuple]], set[str]]:
+    """The kept rows answering ``measure_counts`` for each of ``breakdowns``, for built
+    summaries among ``periods``, and the labels of those summaries. One query: the built mark
+    and the rows are read together (a LEFT JOIN, so a built summary with nothing counted still
+    says it is built)."""
+    labels_in = ", ".join(["%s"] * len(periods))
+    parts, params = [], []
+    for index, breakdown in enumerate(breakdowns):
+        sql, part_params = _kept_measure_part(scope, breakdown, index)
+        parts.append(sql.format(labels=labels_in))
+        params += [*part_params, scope.partnership.pk, True, *map(str, periods)]
     code_of = None if measures is None else {m["pk"]: m["code"] for m in measures}
-    found: list[tuple] = []
+    found: dict[str | None, list[tuple]] = {breakdown: [] for breakdown in breakdowns}
     labels: set[str] = set()
-    for period, measure_id, code, cell_value, numerator, denominator in _read(sql, params):
+    for index, period, measure_id, code, cell_value, numerator, denominator in _read(
+        " UNION ALL ".join(parts), params
+    ):
         labels.add(period)
         if measure_id is None:
             continue
         code = code_of[measure_id] if code_of else code
-        found.append((code, period, cell_value, int(numerator), int(denominator)))
+        found[breakdowns[index]].append(
+            (code, period, cell_value, int(numerator), int(denominator))
+        )
     return found, labels
 
 
-def measure_counts(
+def breakdown_counts(
     *,
     scope: selectors.Scope,
     periods: Sequence[Period],
-    breakdown: str | None = None,
+    breakdowns: Sequence[str | None],
     measures: Sequence[dict] | None = None,
-) -> pd.DataFrame:
-    """``selectors.measure_counts``: periods that are over from their built summaries, the
+) -> dict[str | None, pd.DataFrame]:
+    """``selectors.breakdown_counts``: periods that are over from their built summaries, the
     rest (under way, or over but missing or stale) counted live, in one more query. A scope of
     one team or the whole partnership is kept; a scope of several teams is counted live."""
     today = _today()
     periods = list(periods)
+    breakdowns = list(dict.fromkeys(breakdowns))
     kept = [p for p in periods if p.is_over(today)] if len(scope.teams) <= 1 else []
-    rows: list[tuple] = []
+    rows: dict[str | None, list[tuple]] = {breakdown: [] for breakdown in breakdowns}
     if kept:
-        rows, built = _kept_measure_rows(scope, kept, breakdown, measures)
+        rows, built = _kept_measure_rows(scope, kept, breakdowns, measures)
         kept = [p for p in kept if str(p) in built]
-    frame = pd.DataFrame.from_records(rows, columns=MEASURE_COLUMNS)
+    frames = {
+        breakdown: pd.DataFrame.from_records(found, columns=selectors.MEASURE_COUNT_COLUMNS)
+        for breakdown, found in rows.items()
+    }
     live = [p for p in periods if p not in kept]
     if not live:
-        return frame
-    counted = selectors.live_measure_counts(
-        scope=scope, periods=live, breakdown=breakdown, measures=measures
+        return frames
+    counted = selectors.live_breakdown_counts(
+        scope=scope, periods=live, breakdowns=breakdowns, measures=measures
     )
-    if frame.empty:
-        return counted
-    return pd.concat([frame, counted], ignore_index=True)
+    return {
+        breakdown: counted[breakdown]
+        if frame.empty
+        else pd.concat([frame, counted[breakdown]], ignore_index=True)
+        for breakdown, frame in frames.items()
+    }
 
 
 def _summed_rows(

@@ -138,6 +138,7 @@ def answered_conversation(
     completed_at=None,
     type: str = "review",
     interviewer: str = "practitioner",
+    answered_by: str = "",
     outcomes: dict[str, str] | None = None,
 ):
     """A conversation written straight to the database with the given measure answers
@@ -164,6 +165,7 @@ def answered_conversation(
         framework_version=version,
         date_held=date_held,
         interviewer=interviewer,
+        answered_by=answered_by,
         status=status,
         completed_at=completed_at,
     )

@@ -144,6 +144,7 @@ def test_team_leader_page_shows_only_their_teams(client, team_leader, team, othe
         "client_group",
         "interviewer",
         "type",
+        "answered_by",
     ]
 
 
