@@ -42,6 +42,42 @@ def client_address(request: HttpRequest | None) -> str | None:
     return address
 
 
+def _event(
+    *,
+    action: AuditAction | str,
+    request: HttpRequest | None,
+    user,
+    person: Person | None,
+    conversation: Conversation | None,
+    detail: dict[str, Any] | None,
+    changes: dict[str, Any] | None,
+    reason: str,
+    after_sign_off: bool,
+) -> AuditEvent:
+    """One audit row, not yet written: ``user`` defaults to the request's signed-in user,
+    ``person`` to the conversation's subject."""
+    if user is None and request is not None:
+        candidate = getattr(request, "user", None)
+        if candidate is not None and candidate.is_authenticated:
+            user = candidate
+    if person is None and conversation is not None:
+        person_id = conversation.subject_id
+    else:
+        person_id = person.pk if person is not None else None
+    return AuditEvent(
+        user=user,
+        action=action,
+        person_id=person_id,
+        conversation=conversation,
+        detail=detail or {},
+        changes=changes or {},
+        reason=reason,
+        after_sign_off=after_sign_off,
+        # As ``AuditEvent.save`` does, for rows written in bulk too.
+        ip_address=client_address(request) or request_address.current(),
+    )
+
+
 def audit(
     *,
     action: AuditAction | str,
@@ -56,24 +92,44 @@ def audit(
 ) -> AuditEvent:
     """Append one audit row. ``user`` defaults to the request's signed-in user; ``person``
     defaults to the conversation's subject."""
-    if user is None and request is not None:
-        candidate = getattr(request, "user", None)
-        if candidate is not None and candidate.is_authenticated:
-            user = candidate
-    if person is None and conversation is not None:
-        person_id = conversation.subject_id
-    else:
-        person_id = person.pk if person is not None else None
-    return AuditEvent.objects.create(
-        user=user,
+    event = _event(
         action=action,
-        person_id=person_id,
+        request=request,
+        user=user,
+        person=person,
         conversation=conversation,
-        detail=detail or {},
-        changes=changes or {},
+        detail=detail,
+        changes=changes,
         reason=reason,
         after_sign_off=after_sign_off,
-        ip_address=client_address(request),
+    )
+    event.save(force_insert=True)
+    return event
+
+
+def audit_each_conversation(
+    *,
+    action: AuditAction | str,
+    changes: dict[Conversation, dict[str, Any]],
+    request: HttpRequest | None = None,
+    user=None,
+    detail: dict[str, Any] | None = None,
+) -> list[AuditEvent]:
+    """One audit row per conversation (with its own ``changes``), written in one statement:
+    for a change made to many conversations at once, such as coding words in bulk."""
+    return AuditEvent.objects.bulk_create(
+        _event(
+            action=action,
+            request=request,
+            user=user,
+            person=None,
+            conversation=conversation,
+            detail=detail,
+            changes=conversation_changes,
+            reason="",
+            after_sign_off=False,
+        )
+        for conversation, conversation_changes in changes.items()
     )
 
 

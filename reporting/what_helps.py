@@ -152,7 +152,8 @@ def what_helps(query: DashboardQuery) -> list[OutcomeHelps]:
     days = {"first_day": query.period.first_day, "last_day": query.period.last_day}
     mapping = outcome_mapping()
     kinds = dict(HelpingKind.choices)
-    owners = {**dict(ActionOwner.choices), "": "Not decided"}
+    # Blank: not decided when recorded, or imported (the line format carries no owner).
+    owners = {**dict(ActionOwner.choices), "": "No owner recorded"}
     helped = _table(
         helping_counts(scope=query.scope, **days),
         records_with(OutcomeHelp, scope=query.scope, **days),

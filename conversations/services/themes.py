@@ -8,8 +8,8 @@ from django.db import transaction
 from django.db.models import Max
 from django.http import Http404, HttpRequest
 
-from conversations.audit import audit
-from conversations.models import AuditAction, OutcomeRecord, Partnership, Theme
+from conversations.audit import audit, audit_each_conversation
+from conversations.models import AuditAction, Conversation, OutcomeRecord, Partnership, Theme
 from conversations.models.organisation import scope_of
 from frameworks.themes import starter_themes
 
@@ -142,21 +142,18 @@ def words_code(*, record_ids: list[int], theme: Theme, add: bool, by, request) -
         )
     else:
         through.objects.filter(outcomerecord__in=changed, theme=theme).delete()
-    per_conversation: dict[int, dict[str, list]] = {}
+    per_conversation: dict[Conversation, dict[str, list]] = {}
     for record in changed:
         before = sorted(t.code for t in record.themes.all())
         after = sorted({*before, theme.code} if add else set(before) - {theme.code})
-        per_conversation.setdefault(record.conversation_id, {})[
+        per_conversation.setdefault(record.conversation, {})[
             f"outcome:{record.outcome.code}.themes"
         ] = [before, after]
-    conversations = {record.conversation_id: record.conversation for record in changed}
-    for conversation_id, changes in per_conversation.items():
-        audit(
-            action=AuditAction.WORDS_CODED,
-            request=request,
-            user=by,
-            conversation=conversations[conversation_id],
-            changes=changes,
-            detail={"theme": theme.code, "from": "drill-down"},
-        )
+    audit_each_conversation(
+        action=AuditAction.WORDS_CODED,
+        changes=per_conversation,
+        request=request,
+        user=by,
+        detail={"theme": theme.code, "from": "drill-down"},
+    )
     return len(changed)

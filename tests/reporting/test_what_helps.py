@@ -106,4 +106,4 @@ def test_actions_without_an_owner_are_counted_as_not_decided(client, team_leader
 
     row = row_for(client.get(URL, PERIOD))
 
-    assert [(n.label, n.count) for n in row.owners] == [("Not decided", 6)]
+    assert [(n.label, n.count) for n in row.owners] == [("No owner recorded", 6)]
