@@ -423,7 +423,11 @@ def breakdown_context(query: DashboardQuery) -> list[dict[str, Any]]:
         frame, labels = breakdown_frame(query, breakdown, counts[breakdown])
         measures = []
         for code, rows in frame.groupby("measure_code", sort=False):
-            records = measure_rows(rows)
+            # In the labels' order (who answered: "Not recorded" last), then any other cell.
+            position = {cell: index for index, cell in enumerate(labels)}
+            records = sorted(
+                measure_rows(rows), key=lambda r: position.get(r["cell"], len(position))
+            )
             for record in records:
                 record["cell_label"] = labels.get(record["cell"], record["cell"] or "Not recorded")
             measures.append({"code": code, "title": records[0]["measure_title"], "rows": records})
