@@ -13,6 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 import pandas as pd
 
 from frameworks.equivalence import EquivalenceGraph, OutcomeNode
+from reporting import disclosure
 
 ONE_PLACE = Decimal("0.1")
 # The conventional two-sided 95% normal quantile, as used in published Wilson intervals.
@@ -76,42 +77,12 @@ def add_figures(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-SUPPRESSED_COLUMNS = ("numerator", "percentage", "ci_low", "ci_high")
-
-
 def suppress(
     frame: pd.DataFrame, *, threshold: int, row_set: list[str] | None = None
 ) -> pd.DataFrame:
-    """Disclosure control (spec §5.5).
-
-    Primary: a row whose denominator is below ``threshold`` has its numerator, percentage and
-    interval blanked; the denominator stays. Secondary, for breakdowns: within each row set
-    (rows sharing the ``row_set`` columns, e.g. one measure across teams), where exactly one
-    row is suppressed, the row with the next smallest denominator is suppressed too, so that
-    the hidden value cannot be worked out by subtraction from a total. Rows with nothing
-    counted (denominator 0) are marked suppressed but need no second cell hidden. Adds a
-    ``suppressed`` boolean column.
-    """
-    frame = frame.copy()
-    frame["suppressed"] = frame["denominator"].astype(int) < threshold
-    if row_set is not None and len(frame):
-        groups = frame.groupby(row_set, sort=False, dropna=False) if row_set else [(None, frame)]
-        for _, group in groups:
-            # A cell with nothing counted hides nothing (0 of 0 is known from the total),
-            # so only cells with a small, non-zero denominator need a second cell hidden.
-            hidden = group[group["suppressed"] & (group["denominator"].astype(int) > 0)]
-            if len(hidden) != 1 or len(group) < 2:
-                continue
-            visible = group[~group["suppressed"]].sort_values("denominator", kind="stable")
-            if visible.empty:  # every other cell counted nothing: the total is as small
-                continue
-            frame.loc[visible.index[0], "suppressed"] = True
-    frame["numerator"] = frame["numerator"].astype(object)
-    for column in SUPPRESSED_COLUMNS:
-        if column in frame:
-            frame[column] = frame[column].astype(object)
-            frame.loc[frame["suppressed"], column] = None
-    return frame
+    """Disclosure control (spec §5.5) for measures: ``disclosure.protect_breakdown``. Adds a
+    ``suppressed`` boolean column; hidden rows lose numerator, percentage and interval."""
+    return disclosure.protect_breakdown(frame, threshold=threshold, row_set=row_set)
 
 
 # --- outcomes at review and barriers (dashboard) -------------------------------------------
@@ -203,45 +174,18 @@ def pivot_counts(mapped: pd.DataFrame, *, column: str, values: list[str]) -> pd.
 
 
 def suppress_rows(
-    frame: pd.DataFrame,
-    *,
-    threshold: int,
-    count_columns: list[str],
-    total_column: str = "total",
-    row_set: list[str] | None = None,
-    complementary: bool = False,
+    frame: pd.DataFrame, *, threshold: int, count_columns: list[str], total_column: str = "total"
 ) -> pd.DataFrame:
-    """Disclosure control for tables of counts: a row whose total is below ``threshold`` shows
-    only its total (its counts become ``None``). With ``complementary``, where exactly one row
-    of a row set (rows sharing the ``row_set`` columns) is hidden with a non-zero total, the
-    row with the next smallest total is hidden too — for tables whose column totals are shown
-    elsewhere, so that the hidden counts cannot be worked out by subtraction. Adds a
-    ``suppressed`` boolean column."""
-    frame = frame.copy()
-    totals = frame[total_column].astype(int)
-    frame["suppressed"] = totals < threshold
-    if complementary and len(frame):
-        groups = frame.groupby(row_set, sort=False) if row_set else [(None, frame)]
-        for _, group in groups:
-            group_totals = group[total_column].astype(int)
-            hidden = group[group["suppressed"] & (group_totals > 0)]
-            visible = group[~group["suppressed"]]
-            if len(hidden) == 1 and len(visible):
-                smallest = visible[total_column].astype(int).sort_values(kind="stable").index[0]
-                frame.loc[smallest, "suppressed"] = True
-    for column in count_columns:
-        frame[column] = frame[column].astype(object)
-        frame.loc[frame["suppressed"], column] = None
-    return frame
-
-
-def _gives_away(counts: pd.Series, denominators: pd.Series, *, known_sum: int) -> bool:
-    """Whether hidden counts can be worked out exactly from their sum (known by subtraction
-    from a shown total): always for one; for several, when the sum is 0 or every count's
-    denominator (each count lies between 0 and its row's denominator)."""
-    if len(counts) == 1:
-        return True
-    return known_sum == 0 or known_sum == int(denominators.sum())
+    """Disclosure control for a table of counts whose row totals are shown and are the sum of
+    the row's counts (outcomes at review by status): ``disclosure.protect_counts``."""
+    return disclosure.protect_counts(
+        frame,
+        threshold=threshold,
+        count_columns=count_columns,
+        denominator=total_column,
+        rows_add_up=True,
+        column_totals=None,
+    )
 
 
 def suppress_counts_with_totals(
@@ -251,47 +195,16 @@ def suppress_counts_with_totals(
     count_columns: list[str],
     column_totals: dict[str, int] | None,
     denominator: str = "records",
+    rows_add_up: bool = False,
 ) -> pd.DataFrame:
     """Disclosure control (spec §5.5) for a table of counts whose rows have a denominator
-    (e.g. outcome records naming any barrier) and whose column totals are shown elsewhere.
-
-    Primary: a row whose denominator is below ``threshold`` shows only its denominator, as a
-    measure does (``suppressed`` is True). Secondary, when ``column_totals`` are shown
-    (``None`` when they are hidden): in each count column the hidden counts' sum is known by
-    subtraction; where it gives a hidden count away (one hidden count, or a sum of 0 or of all
-    their denominators) further counts of that column are hidden, smallest denominator first,
-    choosing counts that make the sum uncertain. A column whose total is 0 or the whole of the
-    table's records is fixed by that total and needs no protection. Hidden counts are None.
-    """
-    frame = frame.copy()
-    denominators = frame[denominator].astype(int)
-    frame["suppressed"] = denominators < threshold
-    hide = pd.DataFrame(False, index=frame.index, columns=count_columns)
-    hide.loc[frame["suppressed"]] = True
-    if column_totals is not None and len(frame):
-        all_records = int(denominators.sum())
-        for column in count_columns:
-            total = int(column_totals.get(column, 0))
-            if total in (0, all_records):
-                continue
-            counts = frame[column].astype(int)
-            while True:
-                hidden = hide[column] & (denominators > 0)
-                if not hidden.any():
-                    break
-                known = total - int(counts[~hide[column]].sum())
-                if not _gives_away(counts[hidden], denominators[hidden], known_sum=known):
-                    break
-                candidates = ~hide[column]
-                if known == 0:  # a count above 0 makes the sum uncertain
-                    candidates &= counts > 0
-                elif known == int(denominators[hidden].sum()):  # a count below its records
-                    candidates &= counts < denominators
-                if not candidates.any():
-                    break
-                smallest = denominators[candidates].sort_values(kind="stable").index[0]
-                hide.loc[smallest, column] = True
-    for column in count_columns:
-        frame[column] = frame[column].astype(object)
-        frame.loc[hide[column], column] = None
-    return frame
+    (e.g. outcome records naming any barrier) and whose column totals may be shown elsewhere
+    (``None`` when hidden): ``disclosure.protect_counts``."""
+    return disclosure.protect_counts(
+        frame,
+        threshold=threshold,
+        count_columns=count_columns,
+        denominator=denominator,
+        rows_add_up=rows_add_up,
+        column_totals=column_totals,
+    )

@@ -5,7 +5,13 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from reporting.measures import map_to_current, pivot_counts, resolve_equivalents, suppress_rows
+from reporting.measures import (
+    map_to_current,
+    pivot_counts,
+    resolve_equivalents,
+    suppress_counts_with_totals,
+    suppress_rows,
+)
 from reporting.selectors import (
     Scope,
     barrier_counts,
@@ -89,14 +95,17 @@ def test_rows_below_the_threshold_show_only_their_total():
     assert result.loc[1, "a"] is None and result.loc[1, "total"] == 3
 
 
-def test_complementary_suppression_hides_the_next_smallest_row():
+def test_a_count_pinned_by_a_column_total_shown_hides_the_next_smallest_too():
     frame = pd.DataFrame({"role": ["user"] * 3, "a": [10, 6, 1], "total": [10, 6, 3]})
 
-    result = suppress_rows(
-        frame, threshold=5, count_columns=["a"], row_set=["role"], complementary=True
+    result = suppress_counts_with_totals(
+        frame, threshold=5, count_columns=["a"], column_totals={"a": 17}, denominator="total"
     )
 
-    assert result["suppressed"].tolist() == [False, True, True]
+    # The small row shows only its total; the next smallest row's count is hidden too, since
+    # 17 - 10 would otherwise give the small row's 1 away.
+    assert result["suppressed"].tolist() == [False, False, True]
+    assert result["a"].tolist() == [10, None, None]
 
 
 # --- database ---------------------------------------------------------------------------------
