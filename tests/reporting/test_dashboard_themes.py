@@ -60,7 +60,7 @@ def test_the_counts_equal_a_hand_count_with_suppression(client, team_leader, kno
     assert table_rows(response) == {
         "Getting there": ["6", "2", "0", "4", "0", "0"],
         "Dignity": ["2", HIDDEN],
-        "Unused": ["0", HIDDEN],
+        "Unused": ["0", "none coded in this period"],
     }
     rows = {row.theme.code: row for row in response.context["themes"]["rows"]}
     assert rows["dignity"].suppressed and set(rows["dignity"].counts.values()) == {None}
@@ -119,12 +119,15 @@ def test_the_csv_is_what_the_page_shows_and_is_audited(client, team_leader, know
 
     assert response["Content-Type"].startswith("text/csv")
     table = list(csv.DictReader(io.StringIO(response.content.decode())))
-    downloaded = {
-        row["label"]: [row["records"], HIDDEN]
-        if row["suppressed"] == "yes" and not any(row[s] for s in STATUSES)
-        else [row["records"], *(row[s] for s in STATUSES)]
-        for row in table
-    }
+
+    def as_shown(row: dict[str, str]) -> list[str]:
+        if row["records"] == "0":
+            return ["0", "none coded in this period"]
+        if row["suppressed"] == "yes" and not any(row[s] for s in STATUSES):
+            return [row["records"], HIDDEN]
+        return [row["records"], *(row[s] for s in STATUSES)]
+
+    downloaded = {row["label"]: as_shown(row) for row in table}
     assert downloaded == shown
     assert {row["theme"]: row["suppressed"] for row in table} == {
         "transport": "no",
