@@ -1,6 +1,6 @@
 """The dashboard's figures, composed: the four measures for a scope and period, their trend,
-outcomes at review, barriers, breakdowns and who has gone a year without a review, as the page
-shows them and as each CSV download lists them.
+outcomes at review, barriers, themes, breakdowns and who has gone a year without a review, as
+the page shows them and as each CSV download lists them.
 
 The view module (``reporting.views.dashboard``) reads the request and renders; everything here
 takes a resolved ``DashboardQuery``. Every figure is counted in the database and goes through
