@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 import pandas as pd
-from django.db.models import Count, F, Window
+from django.db.models import Count, DateTimeField, F, Value, Window
 from django.db.models.functions import RowNumber
 
 from conversations.models import OutcomeRecord, OutcomeStatus, Team, Theme
@@ -74,19 +74,52 @@ def _coded(scope: Scope, *, first_day: date, last_day: date):
     )
 
 
-def theme_counts(*, scope: Scope, first_day: date, last_day: date, by: str) -> pd.DataFrame:
-    """``theme_id, key, count``: outcome records coded with each theme, by status at review
-    ("" when not rated), outcome code or team code. One GROUP BY query."""
-    rows = (
-        _coded(scope, first_day=first_day, last_day=last_day)
-        .values("theme_id", key=F(BREAKDOWN_FIELDS[by]))
-        .annotate(count=Count("id"))
+def codebook_counts(
+    *, scope: Scope, first_day: date, last_day: date, by: str
+) -> tuple[list[Theme], pd.DataFrame]:
+    """The scope's codebook (every theme, retired too, in codebook order) and ``theme_id,
+    key, count``: outcome records coded with each theme, by status at review ("" when not
+    rated), outcome code or team code. One query: the codebook and the GROUP BY, as a UNION ALL
+    (a page showing the themes beside other figures pays one query for them)."""
+    codebook = (
+        Theme.objects.filter(partnership=scope.partnership)
         .order_by()
+        .annotate(kind=Value("theme"), key=F("code"), count=Value(0))
+        .values_list("kind", "pk", "key", "label", "order", "retired_at", "count")
     )
-    frame = pd.DataFrame(list(rows), columns=["theme_id", "key", "count"])
+    counted = (
+        _coded(scope, first_day=first_day, last_day=last_day)
+        .order_by()
+        .annotate(
+            kind=Value("count"),
+            key=F(BREAKDOWN_FIELDS[by]),
+            label=Value(""),
+            order=Value(0),
+            retired_at=Value(None, output_field=DateTimeField()),
+        )
+        .values("kind", "theme_id", "key", "label", "order", "retired_at")
+        .annotate(count=Count("id"))
+        .values_list("kind", "theme_id", "key", "label", "order", "retired_at", "count")
+    )
+    themes, rows = [], []
+    for kind, theme_id, key, label, order, retired_at, count in codebook.union(counted, all=True):
+        if kind == "theme":
+            themes.append(
+                Theme(
+                    pk=theme_id,
+                    partnership=scope.partnership,
+                    code=key,
+                    label=label,
+                    order=order,
+                    retired_at=retired_at,
+                )
+            )
+        else:
+            rows.append((theme_id, key, count))
+    frame = pd.DataFrame(rows, columns=["theme_id", "key", "count"])
     if by == "status":
         frame["key"] = frame["key"].replace("", NOT_RATED)
-    return frame
+    return sorted(themes, key=lambda t: (t.order, t.label)), frame
 
 
 def _columns(scope: Scope, by: str, counts: pd.DataFrame) -> list[Column]:
@@ -114,17 +147,13 @@ def theme_table(
     often coded first, broken down ``by`` status, outcome or team, with suppressed counts
     hidden; with ``quotes``, a few words beside each theme whose counts are shown. A record
     has one status, outcome and team, so a theme's records are its row's sum."""
-    counts = theme_counts(scope=scope, first_day=first_day, last_day=last_day, by=by)
+    codebook, counts = codebook_counts(scope=scope, first_day=first_day, last_day=last_day, by=by)
     columns = _columns(scope, by, counts)
     keys = [column.key for column in columns]
     wide = counts.pivot_table(
         index="theme_id", columns="key", values="count", aggfunc="sum", fill_value=0
     ).reindex(columns=keys, fill_value=0)
-    themes = [
-        theme
-        for theme in Theme.objects.filter(partnership=scope.partnership)
-        if not theme.is_retired or theme.pk in wide.index
-    ]
+    themes = [theme for theme in codebook if not theme.is_retired or theme.pk in wide.index]
     frame = pd.DataFrame(
         [
             {

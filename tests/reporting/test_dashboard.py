@@ -516,6 +516,18 @@ def test_people_without_a_review_in_twelve_months(client, team_leader, team, oth
     assert overdue.name not in get(client, team_leader, download("coverage")).content.decode()
 
 
+def test_a_person_in_several_teams_is_listed_with_every_team(client, team_leader, team, other_team):
+    PersonFactory(partnership=team.partnership, teams=[other_team, team], ref="BOTH")
+    PersonFactory(partnership=team.partnership, teams=[team], ref="ONE")
+
+    response = get(client, team_leader)
+    rows = rows_of(get(client, team_leader, download("coverage")))
+
+    assert [p.team_list for p in response.context["coverage"]] == [["East", "West"], ["East"]]
+    assert "<td>East, West</td>" in response.content.decode()
+    assert [row["teams"] for row in rows] == ["East; West", "East"]
+
+
 def test_coverage_is_paginated_with_a_count(client, team_leader, team):
     for index in range(30):
         PersonFactory(partnership=team.partnership, teams=[team], ref=f"X{index:02d}")

@@ -12,7 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from conversations.models import Membership, StaffRole, Target
+from conversations.models import Membership, StaffRole, Target, Theme
 from frameworks.models import BarrierCode, Measure
 from reporting.dashboard import TABLES
 from reporting.summary import summaries_rebuild
@@ -48,9 +48,13 @@ def leader_of_two(team, other_team, team_leader):
 
 
 def add_data(teams, count: int, *, start: int = 0) -> None:
-    """``count`` people with a review (users, carers, each breakdown's cells, barriers) and as
-    many again with no review at all, so every table and the overdue list have rows."""
+    """``count`` people with a review (users, carers, each breakdown's cells, barriers, coded
+    words) and as many again with no review at all, so every table and the overdue list have
+    rows."""
     transport = BarrierCode.objects.get(code="transport")
+    getting_there, _ = Theme.objects.get_or_create(
+        partnership=teams[0].partnership, code="transport", defaults={"label": "Getting there"}
+    )
     for index in range(start, start + count):
         team = teams[index % len(teams)]
         carer = index % 3 == 0
@@ -70,6 +74,7 @@ def add_data(teams, count: int, *, start: int = 0) -> None:
             type="review" if index % 4 else "support_plan",
         )
         conversation.outcome_records.first().barriers.add(transport)
+        conversation.outcome_records.first().themes.add(getting_there)
         PersonFactory(partnership=team.partnership, teams=[team], ref=f"N{index:03d}")
 
 
