@@ -514,7 +514,7 @@ def _reads_all_of(scope: Scope, reader) -> bool:
 # --- the dashboard: outcomes at review, barriers, coverage ----------------------------------
 
 
-def _in_scope(scope: Scope, *, first_day: date, last_day: date, prefix: str) -> Q:
+def signed_off_in_scope(scope: Scope, *, first_day: date, last_day: date, prefix: str) -> Q:
     """Completed conversations of the scope held between two days (inclusive), as a filter
     on a model that reaches the conversation through ``prefix`` (e.g. ``conversation__``).
     Partnership, status and date come first so the ``conv_scope_date`` index can answer."""
@@ -562,7 +562,9 @@ def live_outcome_achievement(*, scope: Scope, first_day: date, last_day: date) -
     outcomes are the recorded framework version's — map them with ``outcome_mapping``."""
     rows = (
         OutcomeRecord.objects.filter(
-            _in_scope(scope, first_day=first_day, last_day=last_day, prefix="conversation__"),
+            signed_off_in_scope(
+                scope, first_day=first_day, last_day=last_day, prefix="conversation__"
+            ),
             conversation__type=ConversationType.REVIEW,
             status__in=ACHIEVEMENT_STATUSES,
         )
@@ -591,7 +593,7 @@ def live_barrier_counts(*, scope: Scope, first_day: date, last_day: date) -> pd.
     through = OutcomeRecord.barriers.through
     rows = (
         through.objects.filter(
-            _in_scope(
+            signed_off_in_scope(
                 scope,
                 first_day=first_day,
                 last_day=last_day,
@@ -626,7 +628,9 @@ def live_barrier_records(*, scope: Scope, first_day: date, last_day: date) -> pd
     with_barrier = through.objects.filter(outcomerecord=OuterRef("pk"))
     rows = (
         OutcomeRecord.objects.filter(
-            _in_scope(scope, first_day=first_day, last_day=last_day, prefix="conversation__"),
+            signed_off_in_scope(
+                scope, first_day=first_day, last_day=last_day, prefix="conversation__"
+            ),
             Exists(with_barrier),
         )
         .values("outcome_id")

@@ -3,7 +3,7 @@ scope and period: counts of outcome records coded with the theme in signed-off c
 by status at review, with a few of the people's own words beside each count that is shown
 (never names, never from drafts).
 
-Counts go through the same disclosure control as the barriers (``suppress_counts_with_totals``):
+Counts go through the product's disclosure control (``reporting.disclosure``):
 a theme coded on fewer than the threshold's records shows only that number, and its quotes are
 not shown.
 """
@@ -22,7 +22,7 @@ from frameworks.models import Outcome
 from frameworks.periods import Period
 from reporting.figures import suppression_threshold
 from reporting.measures import suppress_counts_with_totals
-from reporting.selectors import Scope, _in_scope
+from reporting.selectors import Scope, signed_off_in_scope
 
 NOT_RATED = "not_rated"
 STATUS_COLUMNS = [*OutcomeStatus.values, NOT_RATED]
@@ -68,7 +68,7 @@ BREAKDOWN_TITLES = {
 def _coded(scope: Scope, *, first_day: date, last_day: date):
     through = OutcomeRecord.themes.through
     return through.objects.filter(
-        _in_scope(
+        signed_off_in_scope(
             scope, first_day=first_day, last_day=last_day, prefix="outcomerecord__conversation__"
         )
     )
@@ -174,6 +174,7 @@ def theme_table(
         count_columns=keys,
         column_totals=None,
         denominator="records",
+        rows_add_up=True,  # each record counts in one column: its status, outcome or team
     )
     shown = [
         int(row["theme_id"])
@@ -272,7 +273,9 @@ def coded_words(*, scope: Scope, first_day: date, last_day: date) -> list[Outcom
     birth, no references: the conversation's identifier groups one conversation's records)."""
     return list(
         OutcomeRecord.objects.filter(
-            _in_scope(scope, first_day=first_day, last_day=last_day, prefix="conversation__"),
+            signed_off_in_scope(
+                scope, first_day=first_day, last_day=last_day, prefix="conversation__"
+            ),
             themes__isnull=False,
         )
         .distinct()

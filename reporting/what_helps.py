@@ -20,7 +20,7 @@ from reporting import reference
 from reporting.dashboard import DashboardQuery, achievement_frame, barrier_tables
 from reporting.figures import suppression_threshold
 from reporting.measures import map_to_current, pivot_counts, suppress_counts_with_totals
-from reporting.selectors import Scope, _in_scope, outcome_mapping
+from reporting.selectors import Scope, outcome_mapping, signed_off_in_scope
 
 KEYS = ["framework", "role", "code", "label", "order", "current"]
 MOST = 3  # kinds and barriers named beside each outcome, most often first
@@ -64,7 +64,7 @@ class OutcomeHelps:
 
 def _records_in(scope: Scope, *, first_day: date, last_day: date):
     return OutcomeRecord.objects.filter(
-        _in_scope(scope, first_day=first_day, last_day=last_day, prefix="conversation__")
+        signed_off_in_scope(scope, first_day=first_day, last_day=last_day, prefix="conversation__")
     )
 
 
@@ -76,7 +76,7 @@ def helping_counts(*, scope: Scope, first_day: date, last_day: date) -> pd.DataF
     """``outcome_id, kind, count``: outcome records naming each kind of help (one query)."""
     rows = (
         OutcomeHelp.objects.filter(
-            _in_scope(
+            signed_off_in_scope(
                 scope, first_day=first_day, last_day=last_day, prefix="record__conversation__"
             )
         )
@@ -92,7 +92,7 @@ def owner_counts(*, scope: Scope, first_day: date, last_day: date) -> pd.DataFra
     nobody was named), one query."""
     rows = (
         Action.objects.filter(
-            _in_scope(
+            signed_off_in_scope(
                 scope, first_day=first_day, last_day=last_day, prefix="record__conversation__"
             )
         )
