@@ -12,8 +12,8 @@ can then be worked out exactly, the figure is out. So:
 - the cells below the threshold are hidden (primary suppression);
 - then, while any hidden count can be pinned to one value by interval reasoning from the shown
   totals and the other cells' bounds (repeated until nothing changes: it covers a row set's
-  total and, in two-way tables, both margins), a further cell sharing a total with it is hidden,
-  the smallest first among those that leave it uncertain (secondary suppression);
+  total and, in two-way tables, both margins), a further cell sharing a total with a pinned one
+  is hidden: the smallest that leaves it uncertain (secondary suppression);
 - a total whose value is 0 or the sum of its cells' caps (a 0 % or 100 % figure shown as it is)
   already fixes its cells: they need no protection, and a scope's own figure is never hidden
   because of a breakdown. A cell with nothing counted (cap 0) needs none either.
@@ -110,24 +110,22 @@ def protect(
     hidden = {key for key in counts if 0 < caps[key] < threshold}
     order = {key: index for index, key in enumerate(counts)}
     while exposed := _exposed(counts, caps, totals, hidden, fixed):
-        target = exposed[0]
+        pinned = set(exposed)
         sharing = {
             key
             for total in totals
-            if target in total.cells
+            if pinned.intersection(total.cells)
             for key in total.cells
             if key not in hidden and caps[key] > 0
         }
         if not sharing:
-            break  # nothing left to hide beside it (its totals are all hidden cells)
+            break  # every total beside them is hidden already: nothing left to hide
         candidates = sorted(sharing, key=lambda key: (caps[key], order[key]))
+        # The smallest that frees the first pinned count, else the smallest that frees any.
+        still = {key: _exposed(counts, caps, totals, hidden | {key}, fixed) for key in candidates}
         chosen = next(
-            (
-                key
-                for key in candidates
-                if target not in _exposed(counts, caps, totals, hidden | {key}, fixed)
-            ),
-            candidates[0],
+            (key for key in candidates if exposed[0] not in still[key]),
+            next((key for key in candidates if len(still[key]) < len(exposed)), candidates[0]),
         )
         hidden.add(chosen)
     return hidden

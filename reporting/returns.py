@@ -214,7 +214,12 @@ def counting_rules(threshold: int) -> list[str]:
         "The 95% confidence interval is the Wilson score interval, in percent, to one decimal "
         "place.",
         f"Disclosure control: where the denominator is below {threshold}, the numerator, "
-        "percentage and interval are suppressed (left empty); the denominator is shown.",
+        "percentage and interval are suppressed (left empty); the denominator is shown. In "
+        "any breakdown or table of counts published beside a total, further cells are "
+        "suppressed, the smallest that helps first, until no suppressed value can be worked "
+        "out exactly from the total and the cells shown (unless the total itself, at 0% or "
+        "100%, already fixes it). This return has one row per measure, each the "
+        "partnership's own figure, so only the first rule applies to it.",
         "Target: the partnership's local improvement target for the measure and period (a "
         "quarter without its own target takes its financial year's). Status is met (percentage "
         "at or above the target), not_met, or no_data (nothing counted, or suppressed); "
