@@ -409,11 +409,10 @@ def test_every_demo_line_passes_the_importers_check(demo_organisation: None) -> 
 
 
 def test_the_whole_demo_loads_a_minute_after_midnight(monkeypatch, db) -> None:
-    from datetime import datetime
-    from datetime import timezone as dt_timezone
+    from datetime import UTC, datetime
 
     seed_organisation(today=TODAY)
-    minute_past = datetime(TODAY.year, TODAY.month, TODAY.day, 0, 1, tzinfo=dt_timezone.utc)
+    minute_past = datetime(TODAY.year, TODAY.month, TODAY.day, 0, 1, tzinfo=UTC)
     monkeypatch.setattr(timezone, "now", lambda: minute_past)
     assert timezone.localdate() == TODAY
     summary = seed_conversations(today=TODAY)
