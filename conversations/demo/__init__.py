@@ -25,6 +25,7 @@ from conversations.demo.casestudies import (
     CASE_STUDY_PEOPLE,
     CASE_STUDY_REFS,
     CaseStudyPerson,
+    case_study_ids_with_a_carer_present,
     case_study_records,
 )
 from conversations.demo.stories import DEMO_ID_PREFIX, DemoSubject, demo_conversation_lines
@@ -417,6 +418,7 @@ def seed_conversations(
     _assign_demo_practitioners(demo)
     _date_demo_drafts(demo)
     _mark_whom_carers_spoke_about(demo, records)
+    _mark_carers_present(demo, records)
     return ConversationSeedSummary(
         created=result.created if result else 0,
         updated=result.updated if result else 0,
@@ -493,6 +495,21 @@ def _mark_whom_carers_spoke_about(
         conversations.filter(partnership__code=partnership, external_id__in=external_ids).exclude(
             cared_for_id=people[(partnership, ref)]
         ).update(cared_for_id=people[(partnership, ref)])
+
+
+def _mark_carers_present(conversations: QuerySet[Conversation], records: list[dict]) -> None:
+    """Record that a carer or relative took part where the demo says so: the case studies'
+    conversations with a carer present, and every conversation keeping a carer's view of a
+    status (the line format does not carry who took part; the import keeps what is stored)."""
+    present = case_study_ids_with_a_carer_present()
+    by_partnership: dict[str, set[str]] = {DEMO_PARTNERSHIP[0]: present}
+    for record in records:
+        if any("carer_status" in outcome for outcome in record["outcomes"]):
+            by_partnership.setdefault(record["partnership"], set()).add(record["id"])
+    for partnership, external_ids in sorted(by_partnership.items()):
+        conversations.filter(
+            partnership__code=partnership, external_id__in=external_ids, with_carer=False
+        ).update(with_carer=True)
 
 
 def _date_demo_drafts(conversations: QuerySet[Conversation]) -> None:

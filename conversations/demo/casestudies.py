@@ -173,6 +173,9 @@ class _Conversation:
     relationship: str = ""
     language: str = "English"
     interpreter: bool = False
+    # A carer or relative took part (the line format does not carry it; ``seed_conversations``
+    # sets it after the import).
+    carer_present: bool = False
 
 
 def _weekday_on_or_before(day: date) -> date:
@@ -236,6 +239,15 @@ def _line(conversation: _Conversation, *, today: date) -> dict:
         **who,
         "measures": dict(sorted(conversation.measures)),
         "outcomes": outcomes,
+    }
+
+
+def case_study_ids_with_a_carer_present() -> set[str]:
+    """The ids of the case-study conversations a carer or relative took part in."""
+    return {
+        f"{DEMO_ID_PREFIX}{conversation.ref}-{conversation.number:02d}"
+        for conversation in CONVERSATIONS
+        if conversation.carer_present
     }
 
 
@@ -344,6 +356,7 @@ BOB_STORY = (
         3,
         "review",
         368,
+        carer_present=True,
         measures=(("NM1", "yes"), ("NM2", "yes"), ("NM3", "partly")),
         outcomes=(
             _outcome(
@@ -394,6 +407,7 @@ BOB_STORY = (
         4,
         "review",
         352,
+        carer_present=True,
         measures=(("NM1", "yes"), ("NM2", "yes"), ("NM3", "yes")),
         outcomes=(
             _outcome(
@@ -519,6 +533,7 @@ MARGARET_STORY = (
         "assessment",
         330,
         answered_by="person_with_support",
+        carer_present=True,
         measures=(("NM1", "partly"), ("NM2", "yes"), ("NM3", "no")),
         outcomes=(
             _outcome(
@@ -558,6 +573,7 @@ MARGARET_STORY = (
         "support_plan",
         316,
         answered_by="person_with_support",
+        carer_present=True,
         outcomes=(
             _outcome(
                 "improved_mobility",
@@ -606,6 +622,7 @@ MARGARET_STORY = (
         "review",
         290,
         answered_by="person_with_support",
+        carer_present=True,
         measures=(("NM1", "yes"), ("NM2", "yes"), ("NM3", "partly")),
         outcomes=(
             _outcome(
@@ -661,6 +678,7 @@ MARGARET_STORY = (
         "review",
         190,
         answered_by="person_with_support",
+        carer_present=True,
         measures=(("NM1", "yes"), ("NM2", "yes"), ("NM3", "yes")),
         outcomes=(
             _outcome(
@@ -918,6 +936,7 @@ TARIQ_STORY = (
         120,
         language="Punjabi",
         interpreter=True,
+        carer_present=True,
         measures=(("NM1", "partly"), ("NM2", "yes"), ("NM3", "yes")),
         outcomes=(
             _outcome(
@@ -951,6 +970,7 @@ TARIQ_STORY = (
         106,
         language="Punjabi",
         interpreter=True,
+        carer_present=True,
         outcomes=(
             _outcome(
                 "feeling_safe",
@@ -993,6 +1013,7 @@ TARIQ_STORY = (
         20,
         language="Punjabi",
         interpreter=True,
+        carer_present=True,
         measures=(("NM1", "yes"), ("NM2", "yes"), ("NM3", "yes")),
         outcomes=(
             _outcome(
@@ -1140,6 +1161,7 @@ MR_A_STORY = (
         30,
         answered_by="someone_else",
         relationship="son",
+        carer_present=True,
         measures=(("NM1", "partly"), ("NM2", "not_answered"), ("NM3", "partly")),
         outcomes=(
             _outcome(

@@ -740,6 +740,13 @@ def test_the_seeded_case_studies_keep_who_answered_themes_and_goals(seeded_demo:
     assert Conversation.objects.filter(
         subject__ref=MR_A, answered_by="someone_else", answered_by_relationship="son"
     ).exists()
+    # His wife took part in each of Tariq's; wherever a carer's view is kept, a carer took part.
+    assert set(
+        Conversation.objects.filter(subject__ref=TARIQ).values_list("with_carer", flat=True)
+    ) == {True}
+    viewed = Conversation.objects.filter(outcome_records__carer_status__gt="").distinct()
+    assert viewed.count() >= 5
+    assert not viewed.filter(with_carer=False).exists()
     everyone = set(Conversation.objects.values_list("answered_by", flat=True))
     assert everyone == {"person", "person_with_support", "someone_else"}
 
