@@ -270,7 +270,7 @@ def _seed_case_studies(
     for case in CASE_STUDY_PEOPLE:
         if case.cares_for:
             cared_for = people[case.cares_for]
-            people[case.ref].teams.add(*cared_for.teams.all())
+            people[case.ref].teams.add(teams["LOCHARD-CS"], *cared_for.teams.all())
             people[case.ref].cares_for.add(cared_for)
 
 

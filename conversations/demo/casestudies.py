@@ -24,7 +24,9 @@ PARTNERSHIP = "LOCHARD"
 
 @dataclass(frozen=True)
 class CaseStudyPerson:
-    """A person (or carer) from the case studies, as ``seed_organisation`` creates them."""
+    """A person (or carer) from the case studies, as ``seed_organisation`` creates them.
+    ``team`` holds their conversations: Carer Support talks with Nan and with Tariq's wife,
+    while Margaret's and Mr A's own teams talk with the brother and the son who help them."""
 
     ref: str
     name: str
@@ -73,7 +75,7 @@ CASE_STUDY_PEOPLE: tuple[CaseStudyPerson, ...] = (
         "CS-0102",
         "Ian Guthrie",
         58,
-        "LOCHARD-CS",
+        "LOCHARD-LD",
         "carer_support",
         cares_for=MARGARET,
         shows="a brother's view beside Margaret's",
@@ -115,7 +117,7 @@ CASE_STUDY_PEOPLE: tuple[CaseStudyPerson, ...] = (
         "CS-0104",
         "Douglas Allan",
         55,
-        "LOCHARD-CS",
+        "LOCHARD-S",
         "carer_support",
         cares_for=MR_A,
         shows="a son's conversation beside his father's",

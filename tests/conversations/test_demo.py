@@ -776,25 +776,36 @@ def test_loading_the_case_studies_again_changes_nothing(seeded_demo: None) -> No
     assert (Person.objects.count(), Person.cares_for.through.objects.count()) == (people, links)
 
 
-@pytest.mark.parametrize("username", ["teamleader", "practitioner"])
-def test_bobs_page_shows_nans_conversation_beside_his(
-    seeded_demo: None, client, username: str
+@pytest.mark.parametrize(
+    ("username", "ref", "carer_ref"),
+    [
+        ("teamleader", BOB, "CS-0101"),
+        ("practitioner", BOB, "CS-0101"),
+        ("teamleader", TARIQ, "CS-0103"),
+        ("teamleader3", MARGARET, "CS-0102"),
+        ("teamleader2", MR_A, "CS-0104"),
+    ],
+)
+def test_a_case_study_persons_page_shows_their_carers_conversation_beside_theirs(
+    seeded_demo: None, client, username: str, ref: str, carer_ref: str
 ) -> None:
     from django.contrib.auth import get_user_model
     from django.urls import reverse
     from django.utils.html import escape
 
-    bob = Person.objects.get(partnership__code="LOCHARD", ref=BOB)
-    nans = Conversation.objects.filter(subject__ref="CS-0101").latest("date_held")
-    assert nans.cared_for == bob
+    person = Person.objects.get(partnership__code="LOCHARD", ref=ref)
+    carer = Person.objects.get(partnership__code="LOCHARD", ref=carer_ref)
+    theirs = Conversation.objects.filter(subject=carer).latest("date_held")
+    assert theirs.cared_for == person
     client.force_login(get_user_model().objects.get(username=username))
 
-    page = client.get(reverse("conversations:person-detail", args=[bob.pk]))
+    page = client.get(reverse("conversations:person-detail", args=[person.pk]))
 
     assert page.status_code == 200
     content = page.content.decode()
-    assert "Nan Moffat" in content
-    for record in nans.outcome_records.filter(matters=True):
+    assert escape(carer.name) in content
+    for record in theirs.outcome_records.filter(matters=True):
         assert escape(record.words) in content
-    bobs = Conversation.objects.filter(subject=bob).latest("date_held")
-    assert escape(bobs.outcome_records.get(outcome__code="improved_skills").words) in content
+    own = Conversation.objects.filter(subject=person).latest("date_held")
+    for record in own.outcome_records.filter(matters=True):
+        assert escape(record.words) in content
