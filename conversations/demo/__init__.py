@@ -4,7 +4,8 @@ and imports the conversations).
 
 Everything is generated from a fixed random seed, so every run makes the same demo, and re-running
 updates in place instead of duplicating. Names are made up from common Scottish first names and
-surnames; no real person is described.
+surnames; no real person is described. The people of the source documents' case studies
+(``casestudies``) join the Loch Ard partnership with their own names and stories.
 """
 
 from __future__ import annotations
@@ -20,6 +21,13 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from conversations.demo.casestudies import (
+    CASE_STUDY_PEOPLE,
+    CASE_STUDY_REFS,
+    CaseStudyPerson,
+    case_study_ids_with_a_carer_present,
+    case_study_records,
+)
 from conversations.demo.stories import DEMO_ID_PREFIX, DemoSubject, demo_conversation_lines
 from conversations.models import (
     Conversation,
@@ -165,26 +173,39 @@ def seed_organisation(*, today: date | None = None, seed: int = 2026) -> DemoSum
             prefix = team_code.split("-", 1)[1]
             for number in range(1, count + 1):
                 group = rng.choice(team_groups)
+                ref = f"{prefix}-{number:04d}"
+                defaults = {
+                    "name": _name(rng),
+                    "date_of_birth": _date_of_birth(rng, group, today),
+                    "client_group": groups[group],
+                }
+                if team.partnership.code == DEMO_PARTNERSHIP[0] and ref in CASE_STUDIES:
+                    # A case-study person takes a generated place (the draws above are still
+                    # made, so everybody else keeps their name and age).
+                    defaults = _case_study_defaults(CASE_STUDIES[ref], groups, today)
                 person, _ = Person.objects.update_or_create(
-                    partnership=team.partnership,
-                    ref=f"{prefix}-{number:04d}",
-                    defaults={
-                        "name": _name(rng),
-                        "date_of_birth": _date_of_birth(rng, group, today),
-                        "client_group": groups[group],
-                    },
+                    partnership=team.partnership, ref=ref, defaults=defaults
                 )
                 person.teams.add(team)
                 summary.people += 1
 
     # Unpaid carers of people in the community and mental health teams, held by Carer Support
-    # and by the cared-for person's own team.
+    # and by the cared-for person's own team. Drawn from the generated people only (not the
+    # carers, who are allocated to those teams too, nor the case studies' own people), so that
+    # a second seed draws the same carers for the same people.
     carer_team = teams["LOCHARD-CS"]
+    generated = {
+        f"{code.split('-', 1)[1]}-{n:04d}"
+        for code, _, _, count in DEMO_TEAMS
+        for n in range(1, count + 1)
+    }
     cared_for_pool = list(
         Person.objects.filter(
             partnership=partnerships["LOCHARD"],
             teams__code__in=["LOCHARD-N", "LOCHARD-S", "LOCHARD-MH", "LOCHARD-LD"],
+            ref__in=generated,
         )
+        .distinct()
         .order_by("ref")
         .prefetch_related("teams")
     )
@@ -202,11 +223,55 @@ def seed_organisation(*, today: date | None = None, seed: int = 2026) -> DemoSum
         carer.teams.add(carer_team, *cared_for.teams.all())
         carer.cares_for.add(cared_for)
         summary.carers += 1
+    _seed_case_studies(partnerships["LOCHARD"], teams, groups, today=today)
+    for case in CASE_STUDY_PEOPLE:
+        if case.cares_for:
+            summary.carers += 1
+        elif case.ref not in generated:
+            summary.people += 1
     _seed_targets(partnerships["LOCHARD"], teams, today=today)
     for partnership in partnerships.values():
         # Each demo partnership starts from the starter codebook (idempotent on a re-seed).
         codebook_adopt_starter(partnership=partnership)
     return summary
+
+
+CASE_STUDIES = {person.ref: person for person in CASE_STUDY_PEOPLE}
+
+
+def _case_study_defaults(
+    person: CaseStudyPerson, groups: dict[str, ClientGroup], today: date
+) -> dict:
+    return {
+        "name": person.name,
+        "date_of_birth": today - timedelta(days=person.age * 365 + 120),
+        "client_group": groups[person.client_group],
+        "is_carer": person.cares_for is not None,
+    }
+
+
+def _seed_case_studies(
+    partnership: Partnership,
+    teams: dict[str, Team],
+    groups: dict[str, ClientGroup],
+    *,
+    today: date,
+) -> None:
+    """Create or refresh the case-study people, and link each carer to the person they care
+    for (the carer is held by Carer Support and by that person's team)."""
+    people: dict[str, Person] = {}
+    for case in CASE_STUDY_PEOPLE:
+        people[case.ref], _ = Person.objects.update_or_create(
+            partnership=partnership,
+            ref=case.ref,
+            defaults=_case_study_defaults(case, groups, today),
+        )
+        people[case.ref].teams.add(teams[case.team])
+    for case in CASE_STUDY_PEOPLE:
+        if case.cares_for:
+            cared_for = people[case.cares_for]
+            people[case.ref].teams.add(teams["LOCHARD-CS"], *cared_for.teams.all())
+            people[case.ref].cares_for.add(cared_for)
 
 
 # Local improvement targets: partnership-wide for each measure, and a few team targets where
@@ -305,20 +370,36 @@ def demo_subjects(
     return subjects
 
 
+def demo_lines(*, today: date, seed: int = 2026, count: int | None = None) -> list[str]:
+    """The demo's conversation lines: ``count`` generated ones, or the realistic set (the
+    generated caseload and the case studies' written-out stories)."""
+    generated = [
+        subject
+        for subject in demo_subjects()
+        if not (subject.partnership == DEMO_PARTNERSHIP[0] and subject.ref in CASE_STUDY_REFS)
+    ]
+    lines = list(
+        demo_conversation_lines(people=generated, today=today, seed=seed, target_count=count)
+    )
+    if count is None:
+        lines += [
+            json.dumps(record, ensure_ascii=False) for record in case_study_records(today=today)
+        ]
+    return lines
+
+
 @transaction.atomic
 def seed_conversations(
     *, count: int | None = None, today: date | None = None, seed: int = 2026
 ) -> ConversationSeedSummary:
-    """Import the generated demo conversations (``count`` of them, or the realistic set), then
-    remove demo conversations the set no longer has, so that a smaller count really means
-    fewer. Only ids starting ``demo-`` in the demo partnerships are ever removed."""
+    """Import the demo conversations (``count`` generated ones, or the realistic set: the
+    generated caseload and the case studies), then remove demo conversations the set no longer
+    has, so that a smaller count really means fewer. Only ids starting ``demo-`` in the demo
+    partnerships are ever removed."""
     today = today or timezone.localdate()
-    lines = list(
-        demo_conversation_lines(people=demo_subjects(), today=today, seed=seed, target_count=count)
-    )
-    keep = {
-        (record["partnership"], record["id"]) for record in (json.loads(line) for line in lines)
-    }
+    lines = demo_lines(today=today, seed=seed, count=count)
+    records = [json.loads(line) for line in lines]
+    keep = {(record["partnership"], record["id"]) for record in records}
     changed = _changed_lines(lines)
     result = conversations_import(changed, source="seed_demo") if changed else None
     demo = Conversation.objects.filter(
@@ -336,6 +417,8 @@ def seed_conversations(
         Conversation.objects.filter(pk__in=stale[start : start + 500]).delete()
     _assign_demo_practitioners(demo)
     _date_demo_drafts(demo)
+    _mark_whom_carers_spoke_about(demo, records)
+    _mark_carers_present(demo, records)
     return ConversationSeedSummary(
         created=result.created if result else 0,
         updated=result.updated if result else 0,
@@ -388,6 +471,45 @@ def _assign_demo_practitioners(conversations: QuerySet[Conversation]) -> None:
             practitioner=membership.user, completed_by=membership.user
         )
         team_conversations.update(practitioner=membership.user)
+
+
+def _mark_whom_carers_spoke_about(
+    conversations: QuerySet[Conversation], records: list[dict]
+) -> None:
+    """Say which cared-for person each demo carer's conversation is about: the line's
+    ``cared_for_ref``. The import links the carer to that person but leaves the conversation's
+    ``cared_for`` alone (the line format has no field for it), and the person page shows a
+    carer's conversation beside the person it is about."""
+    about: dict[tuple[str, str], list[str]] = {}
+    for record in records:
+        ref = record["subject"].get("cared_for_ref")
+        if record["subject"]["role"] == "carer" and ref:
+            about.setdefault((record["partnership"], ref), []).append(record["id"])
+    people = {
+        (partnership, ref): pk
+        for pk, partnership, ref in Person.objects.filter(
+            partnership__code__in={partnership for partnership, _ in about}
+        ).values_list("pk", "partnership__code", "ref")
+    }
+    for (partnership, ref), external_ids in sorted(about.items()):
+        conversations.filter(partnership__code=partnership, external_id__in=external_ids).exclude(
+            cared_for_id=people[(partnership, ref)]
+        ).update(cared_for_id=people[(partnership, ref)])
+
+
+def _mark_carers_present(conversations: QuerySet[Conversation], records: list[dict]) -> None:
+    """Record that a carer or relative took part where the demo says so: the case studies'
+    conversations with a carer present, and every conversation keeping a carer's view of a
+    status (the line format does not carry who took part; the import keeps what is stored)."""
+    present = case_study_ids_with_a_carer_present()
+    by_partnership: dict[str, set[str]] = {DEMO_PARTNERSHIP[0]: present}
+    for record in records:
+        if any("carer_status" in outcome for outcome in record["outcomes"]):
+            by_partnership.setdefault(record["partnership"], set()).add(record["id"])
+    for partnership, external_ids in sorted(by_partnership.items()):
+        conversations.filter(
+            partnership__code=partnership, external_id__in=external_ids, with_carer=False
+        ).update(with_carer=True)
 
 
 def _date_demo_drafts(conversations: QuerySet[Conversation]) -> None:

@@ -4,7 +4,7 @@ helps, what gets in the way, and what was agreed.
 Written for this project (the case studies in the source documents suggested the themes, not the
 sentences). Templates use ``str.format`` slots filled from a person's profile, so one person
 keeps the same hobby, relative and helper across their conversations:
-``{hobby}``, ``{relative}``, ``{Relative}``, ``{helper}``, ``{place}``, ``{cared_for}``,
+``{hobby}``, ``Nan``, ``{Relative}``, ``{helper}``, ``{place}``, ``{cared_for}``,
 ``{Cared_for}``.
 
 Codes are the users 2012 and carers 2013 codes, plus the two carers 2008 outcomes that 2013
@@ -49,7 +49,7 @@ USER_NARRATIVES: dict[str, Narrative] = {
             "I lie awake thinking someone could get in. Nothing has really changed.",
         ),
         helping=(
-            "The community alarm, and {relative} phoning every night.",
+            "The community alarm, and Nan phoning every night.",
             "Grab rails and a key safe, so the carers don't have to knock.",
             "Knowing the neighbours keep an eye on the house.",
         ),
@@ -111,12 +111,12 @@ USER_NARRATIVES: dict[str, Narrative] = {
         helping=(
             "The befriender who comes on a Thursday.",
             "A lift from a volunteer driver once a week.",
-            "Learning to use video calls to speak to {relative}.",
+            "Learning to use video calls to speak to Nan.",
         ),
         actions=(
             "Refer to the befriending service",
             "Ask the community transport scheme about a regular lift",
-            "Set up the tablet for video calls with {relative}",
+            "Set up the tablet for video calls with Nan",
         ),
     ),
     "staying_well": Narrative(
@@ -220,7 +220,7 @@ USER_NARRATIVES: dict[str, Narrative] = {
         ),
         not_achieved=(
             "I don't feel heard. I said what I wanted and it didn't change anything.",
-            "They talked over me to {relative}.",
+            "They talked over me to Nan.",
         ),
         helping=(
             "Having the same worker each time.",
@@ -699,7 +699,7 @@ RURAL_SEEING_PEOPLE = Narrative(
     achieved=("The volunteer driver takes me to the lunch club and I see everybody there.",),
     partly=(
         "I get to the lunch club when there's a lift, but that's not every week.",
-        "I see folk when {relative} can drive me, which isn't often.",
+        "I see folk when Nan can drive me, which isn't often.",
     ),
     not_achieved=(
         "The bus is twice a week and I can't manage the walk to the stop. I see nobody.",
@@ -793,9 +793,9 @@ class GoalWords:
     not_achieved: str
 
 
-# Someone relearning two different things after a stroke, both counted under "improved
-# skills": the computer (to keep in touch with family far away) and the household money
-# they always looked after. Two goals with their own words and status; the outcome's own
+# Bob (``casestudies``), relearning two different things after his stroke, both counted under
+# "improved skills": the computer (to keep in touch with family far away) and the household
+# money he always looked after. Two goals with their own words and status; the outcome's own
 # status at review is still the one the measures and dashboards count.
 SKILLS_GOALS: tuple[GoalWords, ...] = (
     GoalWords(
@@ -805,28 +805,9 @@ SKILLS_GOALS: tuple[GoalWords, ...] = (
         not_achieved="I haven't got back to the computer. The mouse is too fiddly for my hand.",
     ),
     GoalWords(
-        hope="Take the bills and the bank account back into my own hands.",
-        achieved="I'm doing the household money again, and {relative} only checks it now and then.",
-        partly="I pay the regular bills myself now, but I get {relative} to look over the "
-        "bigger things.",
+        hope="Take back part of the bills and the banking, with Nan beside me.",
+        achieved="I'm doing the household money again, and Nan only checks it now and then.",
+        partly="I pay the regular bills myself now, but I get Nan to look over the bigger things.",
         not_achieved="The figures still swim when I look at a statement, so the banking waits.",
-    ),
-)
-
-# The outcome those two goals sit under, in the same person's words.
-SKILLS_GOALS_NARRATIVE = Narrative(
-    hope=("Since the stroke I want to get my old skills back, not just my walking.",),
-    achieved=("I'm doing most of what I did before the stroke, the computer and the money both.",),
-    partly=(
-        "Some of it has come back and some hasn't yet. I'm getting there one thing at a time.",
-    ),
-    not_achieved=("Nothing much has come back yet; I get tired and lose my place.",),
-    helping=(
-        "Short practice sessions with {helper}, stopping before I get tired.",
-        "Written steps beside the computer.",
-    ),
-    actions=(
-        "Practice sessions on the computer at home with {helper}",
-        "Ask the bank about simpler statements and a support arrangement",
     ),
 )

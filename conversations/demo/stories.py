@@ -11,7 +11,12 @@ to show:
 - Community Mental Health: low to begin with, steadily better quarter by quarter;
 - Learning Disability Service: plenty to do, slower on living where and as they want;
 - carers: a life of their own is the hardest outcome, held back by short-lived or scarce support;
-- about one review in ten is held by an independent interviewer, who hears a little less good news.
+- about one review in ten is held by an independent interviewer, who hears a little less good news;
+- who answered: mostly the person, with support more often in learning disability and older
+  people's services, now and then a relative on their behalf; a few in another language.
+
+The people of the case studies are not generated: their stories are written out in
+``casestudies``.
 
 Everything comes from ``random.Random`` seeded per person, so the same inputs always give the same
 lines, and one person's story does not change when others are added. Identifiers are stable
@@ -33,8 +38,6 @@ from conversations.demo.narratives import (
     CARER_BARRIER_WORDS,
     CARER_NARRATIVES,
     RURAL_SEEING_PEOPLE,
-    SKILLS_GOALS,
-    SKILLS_GOALS_NARRATIVE,
     USER_NARRATIVES,
     Narrative,
 )
@@ -43,12 +46,6 @@ from frameworks.loader import read_data_files
 from frameworks.periods import Period
 
 DEMO_ID_PREFIX = "demo-"
-
-# The demo's person with several goals under one outcome: the North team's first person, who
-# came to the team early in the demo period (so that they have signed-off reviews whatever the
-# day), and whose "improved skills" holds two separate goals (``SKILLS_GOALS``).
-GOALS_SUBJECT = ("LOCHARD", "N-0001")
-GOALS_OUTCOME = "improved_skills"
 
 # In the demo's stories a review is followed by the next one three to six months later (see
 # ``_story``), so that is the review date each review is signed off with; assessments and
@@ -230,8 +227,7 @@ class _Profile:
     # What a person hopes for, and the action agreed, stay the same from one conversation to
     # the next (an action not yet done is carried forward).
     kept: dict[tuple[str, str], str] = field(default_factory=dict)
-    # The outcome recorded as separate goals (``GOALS_SUBJECT`` only).
-    goals_outcome: str | None = None
+    seed: int = 2026
 
 
 def demo_window(today: date, quarters: int = 8) -> tuple[date, date]:
@@ -348,9 +344,6 @@ def _profile(subject: DemoSubject, seed: int) -> _Profile:
     process_pool = [code for code in codes if code in PROCESS_OUTCOMES]
     matters = _weighted_sample(rng, outcome_pool, weights, rng.randint(3, 6))
     matters += _weighted_sample(rng, process_pool, weights, rng.randint(1, 2))
-    has_goals = (subject.partnership, subject.ref) == GOALS_SUBJECT and subject.role == "user"
-    if has_goals:
-        matters.append(GOALS_OUTCOME)
     return _Profile(
         subject=subject,
         rng=rng,
@@ -359,7 +352,7 @@ def _profile(subject: DemoSubject, seed: int) -> _Profile:
         general=rng.gauss(0, 0.35),
         per_outcome={code: rng.gauss(0, 0.35) for code in [*codes, *extra]},
         matters=[code for code in codes if code in matters],
-        goals_outcome=GOALS_OUTCOME if has_goals else None,
+        seed=seed,
     )
 
 
@@ -387,7 +380,7 @@ def _story(subject: DemoSubject, *, start: date, today: date, seed: int) -> list
     span = (today - start).days
     # Half the caseload is already open when the demo period begins; the rest arrive
     # steadily, with nobody new in the last month.
-    if rng.random() < 0.5 or profile.goals_outcome is not None:
+    if rng.random() < 0.5:
         first = start + timedelta(days=rng.randint(0, 60))
     else:
         first = start + timedelta(days=rng.randint(0, max(span - 30, 0)))
@@ -498,8 +491,6 @@ def _kept(profile: _Profile, code: str, part: str, options: tuple[str, ...]) -> 
 
 
 def _narrative(profile: _Profile, code: str) -> Narrative:
-    if code == profile.goals_outcome:
-        return SKILLS_GOALS_NARRATIVE
     if code == "seeing_people" and profile.rural:
         return RURAL_SEEING_PEOPLE
     bank = CARER_NARRATIVES if profile.subject.role == "carer" else USER_NARRATIVES
@@ -595,9 +586,7 @@ def _conversation(
         for output_code in _output_codes(code, version):
             if output_code not in emitted:  # two 2012 outcomes share one 2007 outcome
                 emitted.add(output_code)
-                outcomes.append(
-                    _outcome(profile, code, output_code, kind, scores[code], held, review_number)
-                )
+                outcomes.append(_outcome(profile, code, output_code, kind, scores[code], held))
 
     measures: dict[str, str] = {}
     if kind != "support_plan":
@@ -633,7 +622,7 @@ def _conversation(
     completed_at = f"{sign_off_day.isoformat()}T{hour:02d}:{minute:02d}:00Z" if completed else None
     external_id = f"{DEMO_ID_PREFIX}{subject.ref}-{number:02d}"
     review_due = {"review_due": _review_due(external_id, kind, held)} if completed else {}
-    return {
+    record = {
         "id": external_id,
         "partnership": subject.partnership,
         "team": subject.team,
@@ -651,9 +640,79 @@ def _conversation(
         **review_due,
         "status": "completed" if completed else "draft",
         "interviewer": "independent" if independent else "practitioner",
+        **_who_answered(subject, number=number, seed=profile.seed),
         "measures": measures,
         "outcomes": outcomes,
     }
+    if kind == "review":
+        _carer_view(record, seed=profile.seed)
+    return record
+
+
+# Who answered. Most people answer for themselves; help to say what they want is commoner in
+# the learning disability and older people's groups, and now and then a relative answers for
+# someone too unwell to. Carers mostly answer for themselves. A few people speak another
+# language, most of them with an interpreter.
+# client group: (share answered with support, share answered by someone else)
+ANSWERED_BY_SHARES: dict[str, tuple[float, float]] = {
+    "learning_disability": (0.35, 0.06),
+    "older_people": (0.22, 0.07),
+    "physical_disability": (0.08, 0.02),
+    "mental_health": (0.06, 0.02),
+    "substance_use": (0.05, 0.01),
+    "carer_support": (0.03, 0.01),
+    "other": (0.1, 0.03),
+}
+ANSWERING_RELATIVES: dict[str, tuple[str, ...]] = {
+    "learning_disability": ("mother", "father", "brother", "sister"),
+    "carer_support": ("daughter", "son", "friend"),
+}
+DEFAULT_ANSWERING_RELATIVES = ("daughter", "son", "wife", "husband", "brother", "friend")
+OTHER_LANGUAGES = ("Polish", "Punjabi", "Urdu", "Gaelic", "British Sign Language", "Cantonese")
+OTHER_LANGUAGE_SHARE = 0.05
+
+
+def _who_answered(subject: DemoSubject, *, number: int, seed: int) -> dict:
+    """The who-answered keys of one conversation, as the export writes them. Drawn from their
+    own seeded generators (the person's language from one per person, each conversation's
+    answer from one per conversation), so the rest of the story is unchanged by them."""
+    person = random.Random(f"{seed}:{subject.partnership}:{subject.ref}:language")
+    language, interpreter = "English", False
+    if person.random() < OTHER_LANGUAGE_SHARE:
+        language = person.choice(OTHER_LANGUAGES)
+        interpreter = language == "British Sign Language" or person.random() < 0.7
+    # Someone who needs help to answer usually needs it each time.
+    with_support, someone_else = ANSWERED_BY_SHARES.get(subject.client_group, (0.1, 0.03))
+    tends_to = person.random()
+    rng = random.Random(f"{seed}:{subject.partnership}:{subject.ref}:{number}:answered")
+    roll = rng.random() if rng.random() < 0.3 else tends_to
+    who: dict = {"answered_by": "person"}
+    if roll < someone_else:
+        relatives = ANSWERING_RELATIVES.get(subject.client_group, DEFAULT_ANSWERING_RELATIVES)
+        who = {"answered_by": "someone_else", "answered_by_relationship": rng.choice(relatives)}
+    elif roll < someone_else + with_support:
+        who = {"answered_by": "person_with_support"}
+    who["language"] = language
+    if interpreter:
+        who["interpreter"] = True
+    return who
+
+
+_STATUS_ORDER = ["not_achieved", "partly_achieved", "achieved"]
+
+
+def _carer_view(record: dict, *, seed: int) -> None:
+    """Where a relative helped or answered at a review, now and then they see one outcome a
+    step less hopefully than the person does: their view is kept as ``carer_status``."""
+    if record["subject"]["role"] != "user" or record["answered_by"] == "person":
+        return
+    rng = random.Random(f"{seed}:{record['partnership']}:{record['id']}:carer-view")
+    if rng.random() >= 0.3:
+        return
+    rated = [o for o in record["outcomes"] if o["status"] in ("achieved", "partly_achieved")]
+    if rated:
+        outcome = rng.choice(rated)
+        outcome["carer_status"] = _STATUS_ORDER[_STATUS_ORDER.index(outcome["status"]) - 1]
 
 
 def _review_due(external_id: str, kind: str, held: date) -> str:
@@ -666,37 +725,6 @@ def _review_due(external_id: str, kind: str, held: date) -> str:
     return default_review_due(type=kind, date_held=held).isoformat()
 
 
-# Each goal's status at review, by the outcome's status, first review then later ones: the
-# computer comes back sooner than the money.
-_GOAL_STATUSES: dict[str, tuple[tuple[str, str], tuple[str, str]]] = {
-    "achieved": (("achieved", "partly_achieved"), ("achieved", "achieved")),
-    "partly_achieved": (("partly_achieved", "not_achieved"), ("achieved", "partly_achieved")),
-    "not_achieved": (("partly_achieved", "not_achieved"), ("partly_achieved", "not_achieved")),
-}
-_GOAL_WORDS = {
-    "achieved": "achieved",
-    "partly_achieved": "partly",
-    "not_achieved": "not_achieved",
-}
-
-
-def _goals(profile: _Profile, status: str | None, review_number: int) -> list[dict]:
-    """The separate goals under the goals outcome: hopes before a review, then each goal's
-    own words and status at review."""
-    if status is None or status == "not_applicable":
-        return [
-            {"words": goal.hope.format(**profile.slots), "status": None} for goal in SKILLS_GOALS
-        ]
-    statuses = _GOAL_STATUSES[status][0 if review_number <= 1 else 1]
-    return [
-        {
-            "words": getattr(goal, _GOAL_WORDS[goal_status]).format(**profile.slots),
-            "status": goal_status,
-        }
-        for goal, goal_status in zip(SKILLS_GOALS, statuses, strict=True)
-    ]
-
-
 def _outcome(
     profile: _Profile,
     code: str,
@@ -704,15 +732,13 @@ def _outcome(
     kind: str,
     score: float,
     held: date,
-    review_number: int,
 ) -> dict:
     rng = profile.rng
     narrative = _narrative(profile, code)
     record: dict = {"code": output_code, "matters": True}
-    has_goals = code == profile.goals_outcome
     if kind == "review":
         status = _status(score)
-        if code in CHANGE_OUTCOMES and rng.random() < 0.03 and not has_goals:
+        if code in CHANGE_OUTCOMES and rng.random() < 0.03:
             status = "not_applicable"
         record["status"] = status
         if status != "not_applicable" and rng.random() < 0.06:
@@ -751,8 +777,6 @@ def _outcome(
             record["barriers"] = []
             record["barrier_words"] = ""
         record["actions"] = _action_text(profile, code, held) if kind == "support_plan" else ""
-    if has_goals:
-        record["goals"] = _goals(profile, record["status"], review_number)
     _code_words(record, code)
     return record
 

@@ -2,16 +2,26 @@
 and telling the stories the dashboards are meant to show."""
 
 import json
+import re
 from collections import Counter
 from collections.abc import Callable
-from datetime import date
+from datetime import UTC, date
 from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from conversations.demo import demo_subjects, seed_conversations, seed_organisation
+from conversations.demo import demo_lines, demo_subjects, seed_conversations, seed_organisation
+from conversations.demo.casestudies import (
+    BOB,
+    CASE_STUDY_PEOPLE,
+    JAMES,
+    MARGARET,
+    MR_A,
+    TARIQ,
+    case_study_records,
+)
 from conversations.demo.stories import (
     DemoSubject,
     demo_conversation_lines,
@@ -54,6 +64,11 @@ def demo_like_people() -> list[DemoSubject]:
 @pytest.fixture(scope="module")
 def records() -> list[dict]:
     return demo_conversation_records(people=demo_like_people(), today=TODAY)
+
+
+@pytest.fixture(scope="module")
+def case_studies() -> list[dict]:
+    return case_study_records(today=TODAY)
 
 
 def review_statuses(
@@ -183,13 +198,16 @@ def goal_records(records: list[dict]) -> list[tuple[dict, dict]]:
     ]
 
 
-def test_one_north_person_has_two_goals_under_improved_skills(records: list[dict]) -> None:
-    found = goal_records(records)
+def test_generated_conversations_have_no_separate_goals(records: list[dict]) -> None:
+    """Two goals under one outcome belong to Bob's written-out story, not to the generator."""
+    assert goal_records(records) == []
 
-    assert {(r["partnership"], r["team"], r["subject"]["ref"]) for r, _ in found} == {
-        ("LOCHARD", "LOCHARD-N", "N-0001")
-    }
-    story = [r for r in records if r["subject"]["ref"] == "N-0001"]
+
+def test_bob_has_two_goals_under_improved_skills(case_studies: list[dict]) -> None:
+    found = goal_records(case_studies)
+
+    assert {(r["team"], r["subject"]["ref"]) for r, _ in found} == {("LOCHARD-N", BOB)}
+    story = [r for r in case_studies if r["subject"]["ref"] == BOB]
     assert len(found) == len(story)  # from the assessment on, in every conversation
     assert {outcome["code"] for _, outcome in found} == {"improved_skills"}
     for record, outcome in found:
@@ -202,26 +220,23 @@ def test_one_north_person_has_two_goals_under_improved_skills(records: list[dict
             assert all(goal["status"] for goal in goals)
         else:
             assert all(goal["status"] is None for goal in goals)
-    signed_off_reviews = [
-        (record, outcome)
-        for record, outcome in found
-        if record["type"] == "review" and record["status"] == "completed"
-    ]
-    assert len(signed_off_reviews) >= 2
-    assert any("computer" in o["goals"][0]["words"] for _, o in signed_off_reviews)
+    reviews = [(r, o) for r, o in found if r["type"] == "review" and r["status"] == "completed"]
+    assert len(reviews) >= 2
+    assert any("computer" in o["goals"][0]["words"] for _, o in reviews)
     assert any("bank" in o["goals"][1]["words"] for _, o in found)
+    # The two goals move at their own pace: the computer first, the money later.
+    first_review = reviews[0][1]["goals"]
+    assert first_review[0]["status"] != first_review[1]["status"]
 
 
-def test_the_goals_person_has_signed_off_reviews_on_any_day() -> None:
-    north = [p for p in demo_like_people() if p.ref == "N-0001"]
+def test_the_case_studies_are_signed_off_in_the_window_on_any_day() -> None:
     for day in (date(2026, 4, 1), date(2026, 7, 15), date(2027, 1, 4), TODAY):
-        story = demo_conversation_records(people=north, today=day)
-        assert any(
-            record["type"] == "review"
-            and record["status"] == "completed"
-            and "goals" in next(o for o in record["outcomes"] if o["code"] == "improved_skills")
-            for record in story
-        ), day
+        first_day, _ = demo_window(day)
+        story = case_study_records(today=day)
+        assert all(first_day.isoformat() <= r["date"] < day.isoformat() for r in story), day
+        assert all(r["completed_at"][:10] < day.isoformat() for r in story), day
+        assert all(date.fromisoformat(r["date"]).weekday() < 5 for r in story), day
+        assert any(r["type"] == "review" and goal_records([r]) for r in story), day
 
 
 def test_statuses_only_at_review_with_words_for_every_outcome(records: list[dict]) -> None:
@@ -356,6 +371,128 @@ def test_independent_interviewers_hold_a_tenth_of_reviews_and_hear_less_good_new
     assert achieved(independent) < achieved(practitioner)
 
 
+# --- who answered -----------------------------------------------------------------------------
+
+
+def answered_share(records: list[dict], answered_by: str) -> float:
+    assert len(records) >= 30, len(records)
+    return sum(r["answered_by"] == answered_by for r in records) / len(records)
+
+
+def test_every_conversation_says_who_answered_in_a_realistic_mix(records: list[dict]) -> None:
+    answered = Counter(record["answered_by"] for record in records)
+    assert set(answered) == {"person", "person_with_support", "someone_else"}
+    assert answered["person"] / len(records) > 0.7
+    assert answered["person_with_support"] > answered["someone_else"] > 0
+    for record in records:
+        relationship = record.get("answered_by_relationship")
+        assert bool(relationship) == (record["answered_by"] == "someone_else"), record["id"]
+        assert record["language"]
+        assert record.get("interpreter", True) is True  # written only when there was one
+
+    def group(name: str) -> list[dict]:
+        return [r for r in records if r["subject"]["client_group"] == name]
+
+    users = [r for r in records if r["subject"]["role"] == "user"]
+    for helped in ("learning_disability", "older_people"):
+        assert answered_share(group(helped), "person_with_support") > answered_share(
+            group("mental_health"), "person_with_support"
+        )
+    carers = [r for r in records if r["subject"]["role"] == "carer"]
+    assert answered_share(carers, "person") > answered_share(users, "person")
+    assert answered_share(carers, "person") > 0.9
+
+
+def test_a_few_speak_another_language_most_with_an_interpreter(records: list[dict]) -> None:
+    languages = Counter(record["language"] for record in records)
+    other = [r for r in records if r["language"] != "English"]
+    assert languages["English"] / len(records) > 0.85
+    assert other and len(languages) >= 2
+    interpreted = [r for r in other if r.get("interpreter")]
+    assert len(interpreted) > len(other) / 2
+    assert not any(r.get("interpreter") for r in records if r["language"] == "English")
+    # A person keeps their language from one conversation to the next.
+    by_person: dict[str, set[str]] = {}
+    for record in records:
+        by_person.setdefault(record["subject"]["ref"], set()).add(record["language"])
+    assert all(len(spoken) == 1 for spoken in by_person.values())
+
+
+def test_a_relative_who_took_part_sometimes_sees_a_status_differently(
+    records: list[dict],
+) -> None:
+    viewed = [
+        (record, outcome)
+        for record in records
+        for outcome in record["outcomes"]
+        if "carer_status" in outcome
+    ]
+    assert 3 <= len(viewed) <= len(records) // 10
+    for record, outcome in viewed:
+        assert record["type"] == "review" and record["subject"]["role"] == "user"
+        assert record["answered_by"] in {"person_with_support", "someone_else"}
+        assert outcome["carer_status"] != outcome["status"]
+        assert outcome["carer_status"] in {"not_achieved", "partly_achieved"}
+
+
+# --- the case studies' people ---------------------------------------------------------------
+
+
+def stories(records: list[dict]) -> dict[str, list[dict]]:
+    by_ref: dict[str, list[dict]] = {}
+    for record in records:
+        by_ref.setdefault(record["subject"]["ref"], []).append(record)
+    return by_ref
+
+
+def test_every_case_study_person_has_a_story_and_every_word_a_theme(
+    case_studies: list[dict],
+) -> None:
+    told = stories(case_studies)
+    assert set(told) == {person.ref for person in CASE_STUDY_PEOPLE}
+    for ref in (BOB, MARGARET, JAMES, TARIQ, MR_A):
+        kinds = [record["type"] for record in told[ref]]
+        assert kinds[:2] == ["assessment", "support_plan"] and "review" in kinds, ref
+    for record in case_studies:
+        assert record["status"] == "completed" and record["completed_at"] < TODAY.isoformat()
+        assert record["outcomes"], record["id"]
+        for outcome in record["outcomes"]:
+            assert outcome["words"] and outcome["themes"], (record["id"], outcome["code"])
+            if outcome["status"] in {"achieved", "partly_achieved"}:
+                assert outcome["helping"] and outcome["helping_kinds"], record["id"]
+            if outcome["barriers"]:
+                assert outcome["barrier_words"], record["id"]
+        if record["type"] == "support_plan":
+            # Every action names who does it and by when.
+            for outcome in record["outcomes"]:
+                assert outcome["actions"], (record["id"], outcome["code"])
+                for action in outcome["actions"].split("; "):
+                    assert re.search(r" — (the|his|her) [a-z]+, by \d+ \w+ \d{4}$", action)
+
+
+def test_who_answered_in_the_case_studies(case_studies: list[dict]) -> None:
+    told = stories(case_studies)
+    for ref in (TARIQ, "CS-0103"):  # Tariq and his wife, who speaks only Punjabi
+        assert all(r["language"] == "Punjabi" and r["interpreter"] for r in told[ref])
+    assert all(r["answered_by"] == "person_with_support" for r in told[MARGARET])
+    assert [
+        r["answered_by_relationship"] for r in told[MR_A] if "answered_by_relationship" in r
+    ] == ["son"]
+    assert all(r["answered_by"] == "person" for r in told[JAMES])
+    carers = [r for r in case_studies if r["subject"]["role"] == "carer"]
+    assert {r["subject"]["cared_for_ref"] for r in carers} == {BOB, MARGARET, TARIQ, MR_A}
+    assert all(r["answered_by"] == "person" for r in carers)
+    # Where a carer took part, their view of a status is kept beside the person's.
+    views = {
+        (r["subject"]["ref"], o["code"]): (o["status"], o["carer_status"])
+        for r in case_studies
+        for o in r["outcomes"]
+        if "carer_status" in o
+    }
+    assert (TARIQ, "feeling_safe") in views and (BOB, "improved_skills") in views
+    assert all(status != view for status, view in views.values())
+
+
 # --- a target number ------------------------------------------------------------------------
 
 
@@ -399,10 +536,11 @@ def demo_organisation(db) -> None:
 
 
 def test_every_demo_line_passes_the_importers_check(demo_organisation: None) -> None:
-    lines = list(
-        demo_conversation_lines(people=demo_subjects(), today=timezone.localdate(), seed=2026)
-    )
+    lines = demo_lines(today=timezone.localdate())
     assert 600 <= len(lines) <= 1000
+    assert {json.loads(line)["subject"]["ref"] for line in lines} >= {
+        person.ref for person in CASE_STUDY_PEOPLE
+    }
     check = conversations_check(lines)
     assert check.problems == []
     assert check.conversations == len(lines)
@@ -550,3 +688,124 @@ def test_every_demo_partnership_starts_from_the_starter_codebook_once(
     for partnership in Partnership.objects.all():
         codes = list(Theme.objects.filter(partnership=partnership).values_list("code", flat=True))
         assert sorted(codes) == sorted(starter), partnership.code
+
+
+# --- the case studies, seeded ---------------------------------------------------------------
+
+
+@pytest.fixture
+def seeded_demo(db) -> None:
+    seed_organisation()
+    seed_conversations()
+
+
+def test_the_case_study_people_are_seeded_with_their_carers(seeded_demo: None) -> None:
+    people = {p.ref: p for p in Person.objects.filter(partnership__code="LOCHARD")}
+    names = {ref: people[ref].name.split()[0] for ref in (BOB, MARGARET, JAMES, TARIQ, MR_A)}
+    assert names == {
+        BOB: "Bob",
+        MARGARET: "Margaret",
+        JAMES: "James",
+        TARIQ: "Tariq",
+        MR_A: "Archie",
+    }
+    carers = {
+        ref: sorted(c.name for c in Person.objects.filter(cares_for=people[ref]))
+        for ref in (BOB, MARGARET, TARIQ, MR_A)
+    }
+    assert carers == {
+        BOB: ["Nan Moffat"],
+        MARGARET: ["Ian Guthrie"],
+        TARIQ: ["Nasreen Hussain"],
+        MR_A: ["Douglas Allan"],
+    }
+    assert not Person.objects.filter(cares_for=people[JAMES]).exists()
+    for case in CASE_STUDY_PEOPLE:
+        person = people[case.ref]
+        assert person.is_carer == (case.cares_for is not None)
+        assert case.team in set(person.teams.values_list("code", flat=True))
+        conversations = Conversation.objects.filter(subject=person)
+        assert conversations.exists() and not conversations.filter(completed_at=None).exists()
+        if case.cares_for:
+            # A carer's conversation says whom it is about.
+            assert set(conversations.values_list("cared_for__ref", flat=True)) == {case.cares_for}
+
+
+def test_the_seeded_case_studies_keep_who_answered_themes_and_goals(seeded_demo: None) -> None:
+    tariq = Conversation.objects.filter(subject__ref__in=[TARIQ, "CS-0103"])
+    assert tariq.count() == 4
+    assert set(tariq.values_list("language", "with_interpreter")) == {("Punjabi", True)}
+    margaret = Conversation.objects.filter(subject__ref=MARGARET)
+    assert set(margaret.values_list("answered_by", flat=True)) == {"person_with_support"}
+    assert Conversation.objects.filter(
+        subject__ref=MR_A, answered_by="someone_else", answered_by_relationship="son"
+    ).exists()
+    # His wife took part in each of Tariq's; wherever a carer's view is kept, a carer took part.
+    assert set(
+        Conversation.objects.filter(subject__ref=TARIQ).values_list("with_carer", flat=True)
+    ) == {True}
+    viewed = Conversation.objects.filter(outcome_records__carer_status__gt="").distinct()
+    assert viewed.count() >= 5
+    assert not viewed.filter(with_carer=False).exists()
+    everyone = set(Conversation.objects.values_list("answered_by", flat=True))
+    assert everyone == {"person", "person_with_support", "someone_else"}
+
+    case_records = OutcomeRecord.objects.filter(
+        conversation__subject__ref__in=[person.ref for person in CASE_STUDY_PEOPLE],
+        conversation__partnership__code="LOCHARD",
+    ).exclude(words="")
+    assert case_records.count() > 60
+    assert not case_records.filter(themes=None).exists()
+    bobs_review = OutcomeRecord.objects.filter(
+        conversation__subject__ref=BOB,
+        conversation__type="review",
+        outcome__code="improved_skills",
+    ).latest("conversation__date_held")
+    assert [goal.status for goal in bobs_review.goals.order_by("pk")] == ["achieved", "achieved"]
+    assert "computer" in bobs_review.goals.order_by("pk").first().words
+
+
+def test_loading_the_case_studies_again_changes_nothing(seeded_demo: None) -> None:
+    people = Person.objects.count()
+    links = Person.cares_for.through.objects.count()
+
+    seed_organisation()
+    again = seed_conversations()
+
+    assert (again.created, again.updated, again.removed) == (0, 0, 0)
+    assert (Person.objects.count(), Person.cares_for.through.objects.count()) == (people, links)
+
+
+@pytest.mark.parametrize(
+    ("username", "ref", "carer_ref"),
+    [
+        ("teamleader", BOB, "CS-0101"),
+        ("practitioner", BOB, "CS-0101"),
+        ("teamleader", TARIQ, "CS-0103"),
+        ("teamleader3", MARGARET, "CS-0102"),
+        ("teamleader2", MR_A, "CS-0104"),
+    ],
+)
+def test_a_case_study_persons_page_shows_their_carers_conversation_beside_theirs(
+    seeded_demo: None, client, username: str, ref: str, carer_ref: str
+) -> None:
+    from django.contrib.auth import get_user_model
+    from django.urls import reverse
+    from django.utils.html import escape
+
+    person = Person.objects.get(partnership__code="LOCHARD", ref=ref)
+    carer = Person.objects.get(partnership__code="LOCHARD", ref=carer_ref)
+    theirs = Conversation.objects.filter(subject=carer).latest("date_held")
+    assert theirs.cared_for == person
+    client.force_login(get_user_model().objects.get(username=username))
+
+    page = client.get(reverse("conversations:person-detail", args=[person.pk]))
+
+    assert page.status_code == 200
+    content = page.content.decode()
+    assert escape(carer.name) in content
+    for record in theirs.outcome_records.filter(matters=True):
+        assert escape(record.words) in content
+    own = Conversation.objects.filter(subject=person).latest("date_held")
+    for record in own.outcome_records.filter(matters=True):
+        assert escape(record.words) in content
