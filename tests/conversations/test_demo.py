@@ -547,7 +547,7 @@ def test_every_demo_line_passes_the_importers_check(demo_organisation: None) -> 
 
 
 def test_the_whole_demo_loads_a_minute_after_midnight(monkeypatch, db) -> None:
-    from datetime import UTC, datetime
+    from datetime import datetime
 
     seed_organisation(today=TODAY)
     minute_past = datetime(TODAY.year, TODAY.month, TODAY.day, 0, 1, tzinfo=UTC)
