@@ -417,7 +417,6 @@ def seed_conversations(
         Conversation.objects.filter(pk__in=stale[start : start + 500]).delete()
     _assign_demo_practitioners(demo)
     _date_demo_drafts(demo)
-    _mark_whom_carers_spoke_about(demo, records)
     _mark_carers_present(demo, records)
     return ConversationSeedSummary(
         created=result.created if result else 0,
@@ -471,30 +470,6 @@ def _assign_demo_practitioners(conversations: QuerySet[Conversation]) -> None:
             practitioner=membership.user, completed_by=membership.user
         )
         team_conversations.update(practitioner=membership.user)
-
-
-def _mark_whom_carers_spoke_about(
-    conversations: QuerySet[Conversation], records: list[dict]
-) -> None:
-    """Say which cared-for person each demo carer's conversation is about: the line's
-    ``cared_for_ref``. The import links the carer to that person but leaves the conversation's
-    ``cared_for`` alone (the line format has no field for it), and the person page shows a
-    carer's conversation beside the person it is about."""
-    about: dict[tuple[str, str], list[str]] = {}
-    for record in records:
-        ref = record["subject"].get("cared_for_ref")
-        if record["subject"]["role"] == "carer" and ref:
-            about.setdefault((record["partnership"], ref), []).append(record["id"])
-    people = {
-        (partnership, ref): pk
-        for pk, partnership, ref in Person.objects.filter(
-            partnership__code__in={partnership for partnership, _ in about}
-        ).values_list("pk", "partnership__code", "ref")
-    }
-    for (partnership, ref), external_ids in sorted(about.items()):
-        conversations.filter(partnership__code=partnership, external_id__in=external_ids).exclude(
-            cared_for_id=people[(partnership, ref)]
-        ).update(cared_for_id=people[(partnership, ref)])
 
 
 def _mark_carers_present(conversations: QuerySet[Conversation], records: list[dict]) -> None:

@@ -2,6 +2,8 @@
 10's line format): imported, exported byte for byte, kept when a line does not say, refused
 when bad (nothing written). Runs on both writers (SQLite batches, PostgreSQL COPY)."""
 
+import json
+
 import pytest
 
 from conversations.models import Conversation, OutcomeRecord
@@ -141,3 +143,30 @@ def test_a_bad_carers_view_refuses_the_whole_file(organisation, tmp_path):
 
     assert "'carer_status' 'fine' is not one of" in errors
     assert counts() == before
+
+
+def test_a_carers_line_says_whom_the_conversation_is_about(organisation, tmp_path):
+    """``cared_for_ref`` links the carer and sets the conversation's cared-for person, so the
+    person's page shows it beside their own; export writes that person even when the carer
+    cares for someone else too."""
+    from tests.conversations.test_exchange import carer_line
+
+    second = user_line(id="ext-5", subject={**user_line()["subject"], "ref": "P-9"})
+    path = write(tmp_path, [user_line(), second, carer_line(), carer_line(id="ext-6")])
+    run(path)
+    run(
+        write(
+            tmp_path,
+            [carer_line(id="ext-6", subject={**carer_line()["subject"], "cared_for_ref": "P-9"})],
+            "second.jsonl",
+        )
+    )
+
+    about = dict(
+        Conversation.objects.filter(subject__ref="C-1").values_list("external_id", "cared_for__ref")
+    )
+    assert about == {"ext-2": "P-2", "ext-6": "P-9"}
+    exported = export("--partnership", "ORK")
+    lines = {line["id"]: line for line in map(json.loads, exported.splitlines())}
+    assert lines["ext-2"]["subject"]["cared_for_ref"] == "P-2"
+    assert lines["ext-6"]["subject"]["cared_for_ref"] == "P-9"

@@ -44,7 +44,10 @@ Choices the spec leaves open, made here so that export → import → export is 
 * A subject ``ref`` not yet known becomes a person of the partnership with the client group of
   its first line; known people keep their client group. A subject seen as a carer is marked as
   a carer. Every subject is allocated to the conversation's team, and a carer is linked to the
-  ``cared_for_ref`` person; links are only ever added.
+  ``cared_for_ref`` person; links are only ever added. A carer's conversation is about its
+  line's ``cared_for_ref`` (``Conversation.cared_for``, replaced on re-import); export writes
+  that person, or for a carer's conversation about no one in particular the first person
+  they care for.
 * Re-importing ``(partnership, id)`` updates the conversation's fields from the file and
   replaces its outcome records, barriers, actions and measure answers; fields the file does
   not carry (practitioner, who took part, summary, the conversation it follows) are kept, and

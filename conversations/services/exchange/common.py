@@ -116,6 +116,7 @@ CONVERSATION_COLUMNS = [
     "status",
     "completed_at",
     "review_due",
+    "cared_for",
     *WHO_ANSWERED_FIELDS,
     "created_by",
     "updated_by",

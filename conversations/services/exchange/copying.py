@@ -118,7 +118,10 @@ _STAGING = {
     ),
     "import_gone_record": "record_id bigint NOT NULL",
     # Carer links wait for the last chunk: a carer may care for someone a later line names.
-    "import_link": "subject_id bigint NOT NULL, partnership_id bigint NOT NULL, ref text NOT NULL",
+    "import_link": (
+        "subject_id bigint NOT NULL, conversation_id bigint NOT NULL, "
+        "partnership_id bigint NOT NULL, ref text NOT NULL"
+    ),
 }
 # Emptied after each chunk is written.
 _CHUNK_TABLES = [name for name in _STAGING if name != "import_link"]
@@ -347,6 +350,8 @@ def _write(cursor: Any, *, by_id: int | None, reason: str, now: datetime) -> tup
         "team_id = s.team_id, type = s.type, framework_version_id = s.version_id, "
         "date_held = s.date_held, interviewer = s.interviewer, status = s.status, "
         "completed_at = s.completed_at, review_due = COALESCE(s.review_due, c.review_due), "
+        # Whom a carer's conversation is about: set with the carers' links (``_link_carers``).
+        "cared_for_id = NULL, "
         + "".join(
             f"{name} = CASE WHEN s.who_given THEN s.{name} ELSE c.{name} END, "
             for name in WHO_ANSWERED_FIELDS
@@ -362,6 +367,7 @@ def _write(cursor: Any, *, by_id: int | None, reason: str, now: datetime) -> tup
         CONVERSATION_COLUMNS,
         "s.partnership_id, s.external_id, s.subject_id, s.role, s.team_id, s.type, "
         "s.version_id, s.date_held, s.interviewer, s.status, s.completed_at, s.review_due, "
+        "CAST(NULL AS bigint), "  # cared_for: set by ``_link_carers``
         + "".join(f"s.{name}, " for name in WHO_ANSWERED_FIELDS)
         + "CAST(%s AS bigint), CAST(%s AS bigint)",
         "FROM import_conversation s WHERE s.is_new "
@@ -549,9 +555,9 @@ def _write(cursor: Any, *, by_id: int | None, reason: str, now: datetime) -> tup
     )
     cursor.execute(sql, params)
     cursor.execute(
-        "INSERT INTO import_link (subject_id, partnership_id, ref) "
-        "SELECT subject_id, partnership_id, cared_for_ref FROM import_conversation "
-        "WHERE cared_for_ref IS NOT NULL"
+        "INSERT INTO import_link (subject_id, conversation_id, partnership_id, ref) "
+        "SELECT subject_id, conversation_id, partnership_id, cared_for_ref "
+        "FROM import_conversation WHERE cared_for_ref IS NOT NULL"
     )
 
     # One audit event per conversation, in line order.
@@ -578,8 +584,8 @@ def _write(cursor: Any, *, by_id: int | None, reason: str, now: datetime) -> tup
 
 
 def _link_carers(cursor: Any, *, now: datetime) -> None:
-    """Each carer linked to the person they care for, once every chunk is written (links
-    are only ever added)."""
+    """Each carer linked to the person they care for, and each carer's conversation to whom
+    it is about, once every chunk is written (links are only ever added)."""
     sql, params = _insert_select(
         Person.cares_for.through,
         ["from_person", "to_person"],
@@ -590,6 +596,11 @@ def _link_carers(cursor: Any, *, now: datetime) -> None:
         now=now,
     )
     cursor.execute(sql, params)
+    cursor.execute(
+        f"UPDATE {_table(Conversation)} c SET cared_for_id = p.id FROM import_link l "
+        f"JOIN {_table(Person)} p ON p.partnership_id = l.partnership_id AND p.ref = l.ref "
+        "WHERE c.id = l.conversation_id"
+    )
 
 
 class _ChunkWriter:

@@ -92,6 +92,7 @@ def conversations_export(
             "review_due",
             "status",
             "interviewer",
+            "cared_for__ref",
             *WHO_ANSWERED_FIELDS,
         )
         .iterator(chunk_size=batch_size)
@@ -198,6 +199,7 @@ def _export_batch(
         review_due,
         status,
         interviewer,
+        about,
         *who,
     ) in batch:
         ref, group = subjects[subject_id]
@@ -246,7 +248,10 @@ def _export_batch(
                 "ref": ref,
                 "role": role,
                 "client_group": group,
-                "cared_for_ref": cared_for.get(subject_id) if role == Role.CARER else None,
+                # Whom this conversation is about, else the first person they care for.
+                "cared_for_ref": (about or cared_for.get(subject_id))
+                if role == Role.CARER
+                else None,
             },
             "framework": framework,
             "framework_version": version,

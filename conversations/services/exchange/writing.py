@@ -82,6 +82,7 @@ _UPDATE_FIELDS = [
     "interviewer",
     "status",
     "completed_at",
+    "cared_for",
     "updated_at",
     "updated_by",
 ]
@@ -237,6 +238,11 @@ def _conversations_held(keys: Iterable[tuple[int, str]]) -> dict[tuple[int, str]
     return found
 
 
+def _cared_for(row: _Row, people: dict[tuple[int, str], int]) -> int | None:
+    """Whom a carer's conversation is about: the line's ``cared_for_ref``."""
+    return None if row.cared_for_ref is None else people[(row.partnership_id, row.cared_for_ref)]
+
+
 def _write_batch(
     rows: list[_Row],
     *,
@@ -267,6 +273,7 @@ def _write_batch(
             interviewer=row.interviewer,
             status=row.status,
             completed_at=row.completed_at,
+            cared_for_id=_cared_for(row, people),
             updated_by_id=by_id,
             updated_at=now,
         )
@@ -306,6 +313,7 @@ def _write_batch(
                 row.status,
                 row.completed_at,
                 row.review_due,
+                _cared_for(row, people),
                 *(row.who or NOBODY_SAID),
                 by_id,
                 by_id,
