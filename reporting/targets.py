@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+import pandas as pd
 from django.db.models import Q, QuerySet
 
 from conversations.access import StaffScope, staff_scope
@@ -20,6 +21,7 @@ from frameworks.equivalence import equivalence_graph
 from frameworks.models import POPULATION_ROLES, Role
 from frameworks.periods import Period, PeriodError
 from reporting import reference
+from reporting.disclosure import protect_breakdown
 from reporting.figures import suppression_threshold
 from reporting.measures import percentage, target_status
 from reporting.selectors import (
@@ -184,12 +186,33 @@ def _outcome_counts(
     return counts
 
 
+def _hidden_team_figures(
+    counts: dict[tuple[str, str, str], tuple[int, int]], *, threshold: int
+) -> set[tuple[str, str, str]]:
+    """The team figures to hide: the teams of one measure (or outcome) and period are a
+    breakdown of the partnership's figure, shown on the same page, so they go through the
+    same disclosure control as the dashboard's team breakdown (``protect_breakdown``)."""
+    keys = [key for key in counts if key[0]]
+    if not keys:
+        return set()
+    frame = pd.DataFrame(
+        [
+            {"period": period, "what": what, "numerator": n, "denominator": d}
+            for (_, period, what), (n, d) in ((key, counts[key]) for key in keys)
+        ]
+    )
+    protected = protect_breakdown(frame, threshold=threshold, row_set=["period", "what"])
+    return {key for key, hidden in zip(keys, protected["suppressed"], strict=True) if hidden}
+
+
 def target_progress(targets: Sequence[Target], *, today: date) -> dict[int, Progress]:
     """``target pk -> Progress`` for each target in its own scope and period.
 
     Measure targets use the national-measure counts, outcome targets the outcome's achieved
     rate at review; either is suppressed (no data) below the disclosure threshold, as the
-    dashboard suppresses the scope's own figure. Periods that have not begun have no data.
+    dashboard suppresses the scope's own figure; a team's figure is also hidden where the
+    teams' figures beside the partnership's would give a hidden one away (as in the
+    dashboard's team breakdown). Periods that have not begun have no data.
     A bounded number of queries per partnership, however many targets, scopes and periods.
     """
     progress: dict[int, Progress] = {}
@@ -209,11 +232,12 @@ def target_progress(targets: Sequence[Target], *, today: date) -> dict[int, Prog
         partnership = items[0][0].partnership
         counts = _measure_counts(partnership, [(t, p) for t, p in items if t.measure_id])
         counts |= _outcome_counts(partnership, [(t, p) for t, p in items if not t.measure_id])
+        hidden = _hidden_team_figures(counts, threshold=threshold)
         for target, period in items:
             team = target.team.code if target.team_id else ""
             what = target.measure.code if target.measure_id else target.outcome_code
             numerator, denominator = counts.get((team, str(period), what), (0, 0))
-            suppressed = denominator < threshold
+            suppressed = denominator < threshold or (team, str(period), what) in hidden
             actual = None if suppressed else percentage(numerator, denominator)
             progress[target.pk] = Progress(
                 actual=actual,

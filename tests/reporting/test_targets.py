@@ -588,3 +588,35 @@ def test_a_team_with_nobody_yet_is_not_judged(client, team_leader, team):
         reverse("reporting:target-create"), form_data(f"team-{team.pk}", measure=nm("NM4").pk)
     )
     assert Target.objects.filter(measure__code="NM4", team=team).exists()
+
+
+def test_team_figures_beside_the_partnerships_cannot_give_a_hidden_one_away(partnership, team):
+    """Four teams' NM1 (3 of 3, 6 of 6, 20 of 30, 10 of 12) beside the partnership's 39 of
+    51: the 3 is hidden for being small, and so is the 12, since hiding only the 6 as well
+    would leave a hidden sum of 9 = 3 + 6 (issue 11); the checker agrees."""
+    from reporting.targets import target_progress
+    from tests.factories import TeamFactory
+    from tests.reporting.disclosure_checker import row_set_given_away
+
+    teams = [team, *(TeamFactory(partnership=partnership) for _ in range(3))]
+    for each, (yes, answers) in zip(teams, [(3, 3), (6, 6), (20, 30), (10, 12)], strict=True):
+        for index in range(answers):
+            answered_conversation(
+                person=PersonFactory(partnership=partnership, teams=[each]),
+                team=each,
+                date_held=datetime.date(2026, 5, 1),
+                answers={"NM1": "yes" if index < yes else "no"},
+            )
+    targets = [make_target(partnership=partnership, team=each) for each in teams]
+    whole = make_target(partnership=partnership)
+
+    progress = target_progress([*targets, whole], today=TODAY)
+
+    shown = [progress[t.pk] for t in targets]
+    assert [p.actual is None for p in shown] == [True, False, False, True]
+    assert progress[whole.pk].actual == Decimal("76.5")
+    cells = [
+        (None if p.actual is None else round(p.actual * p.denominator / 100), p.denominator)
+        for p in shown
+    ]
+    assert row_set_given_away(cells, 39) == []
