@@ -32,6 +32,9 @@ from dataclasses import dataclass
 import pandas as pd
 
 Key = Hashable
+# Passes of interval reasoning over a table's totals: enough for any table the product shows
+# to settle (two margins settle in a few), a bound for totals that contradict each other.
+MAX_PASSES = 50
 
 
 @dataclass(frozen=True)
@@ -49,12 +52,15 @@ def _bounds(
     hidden: set[Key],
 ) -> dict[Key, tuple[int, int]]:
     """The least and most each hidden count can be, given every shown count and total:
-    interval reasoning over the totals, repeated until no bound moves."""
+    interval reasoning over the totals, repeated until no bound moves. Totals that cannot all
+    hold (a table whose rows count a record twice, e.g. an outcome split in two) would push
+    bounds past each other: a count whose bounds cross is taken as pinned, and the passes
+    stop after a bounded number."""
     low = {key: 0 for key in hidden}
     high = {key: caps[key] for key in hidden}
-    changed = True
-    while changed:
-        changed = False
+    changed, passes = True, 0
+    while changed and passes < MAX_PASSES:
+        changed, passes = False, passes + 1
         for total in totals:
             unknown = [key for key in total.cells if key in hidden]
             if not unknown:
@@ -64,6 +70,8 @@ def _bounds(
             for key in unknown:
                 least = max(low[key], rest - (highs - high[key]))
                 most = min(high[key], rest - (lows - low[key]))
+                if least > most:  # the totals contradict each other here
+                    least = most = min(max(least, 0), caps[key])
                 if (least, most) != (low[key], high[key]):
                     low[key], high[key] = least, most
                     changed = True
@@ -122,11 +130,16 @@ def protect(
             break  # every total beside them is hidden already: nothing left to hide
         candidates = sorted(sharing, key=lambda key: (caps[key], order[key]))
         # The smallest that frees the first pinned count, else the smallest that frees any.
-        still = {key: _exposed(counts, caps, totals, hidden | {key}, fixed) for key in candidates}
-        chosen = next(
-            (key for key in candidates if exposed[0] not in still[key]),
-            next((key for key in candidates if len(still[key]) < len(exposed)), candidates[0]),
-        )
+        chosen = fallback = None
+        for key in candidates:
+            after = _exposed(counts, caps, totals, hidden | {key}, fixed)
+            if exposed[0] not in after:
+                chosen = key
+                break
+            if fallback is None and len(after) < len(exposed):
+                fallback = key
+        if chosen is None:
+            chosen = fallback if fallback is not None else candidates[0]
         hidden.add(chosen)
     return hidden
 
