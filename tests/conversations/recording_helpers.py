@@ -1,4 +1,6 @@
-"""Build the POST body of the recording page the way a browser would submit it."""
+"""Build the POST body of the recording page the way a browser would submit it, and send it."""
+
+from django.urls import reverse
 
 from conversations.forms_recording import THEMES_OFFERED, RecordingForms
 from conversations.models import Conversation, Theme
@@ -51,3 +53,11 @@ def recording_post(conversation: Conversation, overrides: dict | None = None) ->
         else:
             data[key] = value
     return data
+
+
+def autosave(client, conversation: Conversation, overrides: dict | None = None):
+    """Autosave the page's current content with ``overrides``, as the page's script does."""
+    return client.post(
+        reverse("conversations:conversation-autosave", args=[conversation.pk]),
+        recording_post(conversation, overrides),
+    )

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from conversations.models import AuditAction, AuditEvent, OutcomeHelp
-from tests.conversations.recording_helpers import recording_post
+from tests.conversations.recording_helpers import autosave
 from tests.factories import start_conversation
 
 pytestmark = pytest.mark.django_db
@@ -23,19 +23,12 @@ def kinds(conversation) -> list[str]:
     )
 
 
-def save(client, conversation, overrides):
-    return client.post(
-        reverse("conversations:conversation-autosave", args=[conversation.pk]),
-        recording_post(conversation, overrides),
-    )
-
-
 def test_a_practitioner_records_the_kinds_of_help_and_it_is_audited(
     client, practitioner, conversation
 ):
     client.force_login(practitioner)
 
-    response = save(
+    response = autosave(
         client,
         conversation,
         {
@@ -52,7 +45,7 @@ def test_a_practitioner_records_the_kinds_of_help_and_it_is_audited(
         ["community_groups", "family_friends"],
     ]
 
-    save(client, conversation, {"o-seeing_people-helping_kinds": ["own_strengths"]})
+    autosave(client, conversation, {"o-seeing_people-helping_kinds": ["own_strengths"]})
 
     assert kinds(conversation) == ["own_strengths"]
     page = client.get(reverse("conversations:conversation-detail", args=[conversation.pk]))
@@ -64,7 +57,7 @@ def test_a_practitioner_records_the_kinds_of_help_and_it_is_audited(
 def test_an_unknown_kind_writes_nothing(client, practitioner, conversation):
     client.force_login(practitioner)
 
-    response = save(client, conversation, {"o-seeing_people-helping_kinds": ["magic"]})
+    response = autosave(client, conversation, {"o-seeing_people-helping_kinds": ["magic"]})
 
     assert response.status_code == 400
     assert kinds(conversation) == []

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from conversations.forms_recording import THEMES_OFFERED
 from conversations.models import AuditAction, AuditEvent, Conversation, OutcomeRecord, Theme
-from tests.conversations.recording_helpers import recording_post
+from tests.conversations.recording_helpers import autosave
 from tests.factories import start_conversation
 
 pytestmark = pytest.mark.django_db
@@ -30,13 +30,6 @@ def codebook(partnership, other_partnership) -> dict[str, Theme]:
 @pytest.fixture
 def conversation(person, team, practitioner) -> Conversation:
     return start_conversation(person=person, team=team, by=practitioner)
-
-
-def autosave(client, conversation, overrides):
-    return client.post(
-        reverse("conversations:conversation-autosave", args=[conversation.pk]),
-        recording_post(conversation, overrides),
-    )
 
 
 def coded(conversation, code="seeing_people") -> list[str]:

@@ -7,7 +7,7 @@ from django.urls import reverse
 from conversations.models import AuditAction, AuditEvent, Conversation, OutcomeRecord
 from conversations.services import recording
 from conversations.services.recording import ConversationData
-from tests.conversations.recording_helpers import recording_post
+from tests.conversations.recording_helpers import autosave
 from tests.factories import answered_conversation, start_conversation
 
 pytestmark = pytest.mark.django_db
@@ -18,19 +18,12 @@ def conversation(person, team, practitioner):
     return start_conversation(person=person, team=team, by=practitioner)
 
 
-def save(client, conversation, overrides):
-    return client.post(
-        reverse("conversations:conversation-autosave", args=[conversation.pk]),
-        recording_post(conversation, overrides),
-    )
-
-
 def test_a_practitioner_records_who_answered_and_it_is_audited_and_shown(
     client, practitioner, conversation
 ):
     client.force_login(practitioner)
 
-    response = save(
+    response = autosave(
         client,
         conversation,
         {
@@ -62,7 +55,7 @@ def test_a_practitioner_records_who_answered_and_it_is_audited_and_shown(
 def test_a_relationship_is_kept_only_when_someone_else_answered(client, practitioner, conversation):
     client.force_login(practitioner)
 
-    save(
+    autosave(
         client,
         conversation,
         {"c-answered_by": "person_with_support", "c-answered_by_relationship": "brother"},
@@ -86,7 +79,7 @@ def test_an_unknown_answer_to_who_answered_writes_nothing(client, practitioner, 
     client.force_login(practitioner)
     revision = conversation.revision
 
-    response = save(client, conversation, {"c-answered_by": "the_cat", "c-language": "Welsh"})
+    response = autosave(client, conversation, {"c-answered_by": "the_cat", "c-language": "Welsh"})
 
     assert response.status_code == 400
     conversation.refresh_from_db()
@@ -117,7 +110,7 @@ def test_a_carers_view_of_a_status_is_recorded_and_shown_beside_the_persons(
     conversation = start_conversation(person=person, team=team, by=practitioner, type="review")
     client.force_login(practitioner)
 
-    response = save(
+    response = autosave(
         client,
         conversation,
         {

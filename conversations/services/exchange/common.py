@@ -10,6 +10,8 @@ from typing import Any, TypeVar
 from django.db import connection
 from django.db.models import Field, Model
 
+from conversations.services import recording
+
 DEFAULT_BATCH_SIZE = 2000
 # SQLite is built with a limit on bound parameters; Django assumes 999.
 _IN_CHUNK = 900
@@ -91,16 +93,9 @@ WHO_ANSWERED_KEYS = ("answered_by", "answered_by_relationship", "language", "int
 WHO_ANSWERED_FIELDS = ("answered_by", "answered_by_relationship", "language", "with_interpreter")
 NOBODY_SAID = ("", "", "", False)
 
-# The outcome record's own columns an import writes (after its conversation and outcome).
-RECORD_FIELDS = (
-    "matters",
-    "words",
-    "status",
-    "practitioner_status",
-    "carer_status",
-    "helping",
-    "barrier_words",
-)
+# The outcome record's own columns an import writes (after its conversation and outcome):
+# the ones the recording page edits.
+RECORD_FIELDS = recording.RECORD_FIELDS
 
 # The conversation columns an import writes, in the order both writers give them.
 CONVERSATION_COLUMNS = [
