@@ -81,3 +81,27 @@ def _narrow(line, line_caps, total, own, low, high):
     hidden_caps = [line_caps[index] for index in hidden]
     least, most = _interval(hidden_caps, known_sum, line_caps[own], hidden.index(own))
     return max(low, least), min(high, most)
+
+
+def small_figures_shown(cells: Sequence[tuple[int | None, int]], threshold: int) -> list[int]:
+    """Positions of numerators shown although their denominator is below the threshold (and
+    something was counted)."""
+    return [
+        index
+        for index, (numerator, denominator) in enumerate(cells)
+        if numerator is not None and 0 < denominator < threshold
+    ]
+
+
+
+def small_rows_shown(
+    grid: Sequence[Sequence[int | None]], caps: Sequence[int], threshold: int
+) -> list[tuple[int, int]]:
+    """``(row, column)`` of counts shown in a row of fewer records than the threshold (and
+    more than none): such a row shows only its number of records."""
+    return [
+        (r, c)
+        for r, line in enumerate(grid)
+        for c, value in enumerate(line)
+        if value is not None and 0 < caps[r] < threshold
+    ]
