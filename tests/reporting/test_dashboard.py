@@ -309,6 +309,31 @@ def test_not_achieved_links_to_the_drilldown(client, team_leader, team, person, 
     assert escape(f"{reverse('reporting:drilldown')}?{query}") in body
 
 
+def test_no_link_to_the_drilldown_from_a_count_the_dashboard_hides(client, team_leader, team):
+    """A suppressed count is not a way in: the words behind it are reached only from counts
+    the dashboard shows (the drill-down lists the records themselves)."""
+    transport = BarrierCode.objects.order_by("order").first()
+    for index in range(3):  # fewer records than the threshold: the row shows only its total
+        conversation = answered_conversation(
+            person=PersonFactory(partnership=team.partnership, teams=[team], ref=f"H{index}"),
+            team=team,
+            date_held=IN_PERIOD,
+            answers={},
+            outcomes={"feeling_safe": "not_achieved"},
+        )
+        conversation.outcome_records.get().barriers.add(transport)
+
+    page = get(client, team_leader, team=team.code)
+    body = page.content.decode()
+
+    row = next(
+        r for g in page.context["achievement"] for r in g["rows"] if r["code"] == "feeling_safe"
+    )
+    assert row["suppressed"] and row["drilldown"] == ""
+    assert "suppressed (fewer than 5 records)" in body
+    assert reverse("reporting:drilldown") not in body
+
+
 def test_only_completed_reviews_count_at_review(client, team_leader, team, no_suppression):
     for index, (type_, status) in enumerate(
         [("review", "completed"), ("review", "draft"), ("assessment", "completed")]
