@@ -93,7 +93,6 @@ def small_figures_shown(cells: Sequence[tuple[int | None, int]], threshold: int)
     ]
 
 
-
 def small_rows_shown(
     grid: Sequence[Sequence[int | None]], caps: Sequence[int], threshold: int
 ) -> list[tuple[int, int]]:

@@ -98,13 +98,14 @@ def generate(partnership, big_team, shape: Shape) -> Teams:
         Theme.objects.create(partnership=partnership, code=f"t{index}", label=f"Theme {index}")
         for index in range(3)
     ]
-    users = [(teams.big, size) for size in [shape.big]] + list(
-        zip(teams.tiny, shape.tiny, strict=True)
-    )
+    users = [(teams.big, shape.big), *zip(teams.tiny, shape.tiny, strict=True)]
     people = [(team, "user") for team, size in users for _ in range(size)]
     groups = ["learning_disability"] * 3 + ["older_people"] * (len(people) - 3)
     rng.shuffle(groups)
-    people = [(team, role, client_group(group)) for (team, role), group in zip(people, groups)]
+    people = [
+        (team, role, client_group(group))
+        for (team, role), group in zip(people, groups, strict=True)
+    ]
     people += [
         (team, "carer", client_group("carer_support"))
         for team, size in zip(teams.carers, shape.carers, strict=True)
@@ -122,9 +123,7 @@ def generate(partnership, big_team, shape: Shape) -> Teams:
             answered_by=rng.choice(["", "person", "person_with_support", "someone_else"]),
             interviewer=rng.choice(["practitioner", "independent"]),
             answers={code: rng.choice(ANSWERS) for code in measures},
-            outcomes={
-                code: status for code in outcomes if (status := rng.choice(STATUSES))
-            },
+            outcomes={code: status for code in outcomes if (status := rng.choice(STATUSES))},
         )
         for record in OutcomeRecord.objects.filter(conversation=conversation):
             record.barriers.set(
@@ -294,9 +293,7 @@ def roles(partnership, teams: Teams) -> dict[str, tuple[object, dict]]:
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(shape=shapes)
-def test_no_released_table_gives_a_hidden_count_away_for_any_role(
-    client, team, monkeypatch, shape
-):
+def test_no_released_table_gives_a_hidden_count_away_for_any_role(client, team, monkeypatch, shape):
     monkeypatch.setattr("django.utils.timezone.localdate", lambda *a, **k: QUARTER.last_day)
     day_after = QUARTER.last_day + datetime.timedelta(days=1)
     monkeypatch.setattr("reporting.views.returns.today", lambda: day_after)
