@@ -1,9 +1,9 @@
 """Every released table, for every role, passes the independent checker
 (``disclosure_checker``): no hidden count can be worked out from what is shown with it, and no
 small count is shown. Released here means what a person downloads or reads as a table: every
-dashboard download (measures by each breakdown, outcomes at review, barriers with the totals
-the page shows, themes), the themes page's tables by outcome and by team, the what-helps
-download, and the national return.
+dashboard download (the measures and their trend, the measures by each breakdown, outcomes at
+review, barriers with the totals the page shows, themes), the themes page's tables by outcome
+and by team, the what-helps download, and the national return.
 
 The data are generated partnerships whose shapes hypothesis draws like the seeds' (one big team
 and several tiny ones, carers-only teams, a client group of exactly three people), and the demo.
@@ -153,11 +153,13 @@ def number(text: str) -> int | None:
 
 
 def check_measures(client, params: dict, breakdowns: list[str], threshold: int) -> int:
-    """The scope's measures and every breakdown of them: each breakdown's cells add up to the
-    scope's own numerator. Returns how many hidden numerators were checked."""
+    """The scope's measures, their trend by quarter (figures of their own: no totals across
+    them), and every breakdown, whose cells add up to the scope's own numerator. Returns how
+    many hidden numerators were checked."""
     measures = dashboard_download(client, "measures", params)
-    figures = [(number(row["numerator"]), int(row["denominator"])) for row in measures]
-    assert small_figures_shown(figures, threshold) == []
+    for rows in (measures, dashboard_download(client, "trend", params)):
+        figures = [(number(row["numerator"]), int(row["denominator"])) for row in rows]
+        assert small_figures_shown(figures, threshold) == []
     scope_numerators = {row["measure_code"]: number(row["numerator"]) for row in measures}
     checked = 0
     for name in breakdowns:
